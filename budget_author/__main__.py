@@ -1,0 +1,3 @@
+from budget_author.cli import main
+
+main()

@@ -1,0 +1,96 @@
+"""Every problem code, its severity and its Chinese message template.
+
+A code, once released, never changes meaning. Messages say what is wrong,
+what was expected, and what to do. Parameters are filled with str.format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Entry:
+    severity: str  # "error" | "warning"
+    title: str
+    message: str
+
+
+E, W = "error", "warning"
+
+CATALOGUE: dict[str, Entry] = {
+    # ---------------------------------------------------------- unusable file (exit 2)
+    "FILE_NOT_FOUND": Entry(E, "文件不存在", "找不到文件。请检查路径和文件名是否正确。"),
+    "FILE_UNREADABLE": Entry(E, "无法读取", "没有权限读取该文件。请检查文件权限，或先把文件复制到自己的文件夹。"),
+    "FILE_EMPTY": Entry(E, "空文件", "文件是空的（0 字节），可能在复制或保存时中断。请重新保存后再试。"),
+    "FILE_TOO_LARGE": Entry(E, "文件过大", "文件大小 {size} 字节，超过上限 {limit} 字节。请确认选择的是预算填报表。"),
+    "FILE_XLS": Entry(E, "旧版 Excel 格式", "这是旧版 .xls 格式（或内容为 .xls 的文件）。请在 Excel/WPS 中“另存为” .xlsx 格式后再试。"),
+    "FILE_WPS_ET": Entry(E, "WPS 表格格式", "这是 WPS 表格 .et 格式。请在 WPS 中“另存为” Excel 工作簿（.xlsx）后再试。"),
+    "FILE_ENCRYPTED": Entry(E, "文件设有打开密码", "文件设有打开密码，无法读取。请在 Excel/WPS 中取消密码（文件→信息→保护工作簿）后另存一份再试。"),
+    "FILE_NOT_XLSX": Entry(E, "不是 Excel 工作簿", "该文件不是 .xlsx 工作簿。请用 budget-author init 生成的填报表填写。"),
+    "FILE_CORRUPT": Entry(E, "文件已损坏", "工作簿已损坏或不完整（{detail}），可能在保存或复制时中断。请在 Excel/WPS 中重新打开并保存后再试。"),
+    # ---------------------------------------------------------- workbook structure
+    "WB_SHEET_MISSING": Entry(E, "缺少工作表", "缺少工作表“{title}”。应有填报表中的全部工作表；请不要删除或重命名工作表，可从 budget-author init 生成的新表中复制该表。"),
+    "WB_HEADER_MISMATCH": Entry(E, "表头被改动", "表头应为“{expected}”，实际为“{actual}”。请不要修改、插入或删除列；请恢复原表头后再填写。"),
+    "WB_ROW_LABEL_MISMATCH": Entry(E, "行标题被改动", "此行应为“{expected}”，实际为“{actual}”。请不要插入、删除或改写此表的行标题。"),
+    "WB_META_MISSING": Entry(W, "缺少版本信息", "工作簿中没有隐藏的版本信息表（_meta），可能不是由 budget-author 生成。将按当前版本的格式读取。"),
+    "WB_SCHEMA_NEWER": Entry(E, "填报表版本过新", "填报表格式版本为 {found}，本程序只支持到 {supported}。请升级 budget-author。"),
+    "WB_PROFILE_MISMATCH": Entry(E, "公开标准不符", "填报表属于“{found}”标准，本程序当前处理“{expected}”标准。"),
+    "WB_MACROS": Entry(W, "含宏的工作簿", "工作簿含有宏（.xlsm），宏不会被执行，只读取单元格中的数据。"),
+    # ---------------------------------------------------------- cell values
+    "VAL_REQUIRED": Entry(E, "必填项为空", "“{field}”必须填写。{hint}"),
+    "VAL_AMOUNT_NOT_NUMBER": Entry(E, "金额不是数字", "金额应为数字，实际填写了“{value}”。请填写以元为单位的数字，如 12345.67。"),
+    "VAL_AMOUNT_UNIT": Entry(E, "金额带有单位", "金额“{value}”带有单位。金额一律以元为单位，只填数字，不要写“万元”“元”等字样。"),
+    "VAL_AMOUNT_NEGATIVE": Entry(E, "金额为负数", "金额“{value}”为负数，预算金额不能为负。请填写非负数。"),
+    "VAL_AMOUNT_PRECISION": Entry(E, "金额超过两位小数", "金额 {value} 超过两位小数。金额以元为单位，应精确到分（最多两位小数）。"),
+    "VAL_AMOUNT_TOO_LONG": Entry(E, "金额位数过多", "金额“{value}”超过 15 位有效数字，Excel 无法准确保存。请检查是否多输了数字。"),
+    "VAL_NOT_INTEGER": Entry(E, "应为整数", "“{field}”应为非负整数，实际为“{value}”。"),
+    "VAL_NOT_NUMBER": Entry(E, "应为数字", "“{field}”应为非负数字，实际为“{value}”。"),
+    "VAL_CHOICE": Entry(E, "取值不在列表中", "“{field}”填写了“{value}”，应为以下之一：{choices}。请从下拉列表中选择。"),
+    "VAL_DATE": Entry(E, "日期无法识别", "“{field}”应为日期（如 2024-12-31），实际为“{value}”。"),
+    "VAL_YEAR": Entry(E, "年度不合理", "预算年度应为四位年份（如 2025），实际为“{value}”。"),
+    "VAL_TEXT_TOO_LONG": Entry(E, "文字过长", "“{field}”有 {length} 个字，超过上限 {limit} 字。请拆成多段（多行）填写。"),
+    "VAL_FORMULA_NO_CACHE": Entry(E, "公式没有计算结果", "此单元格是公式，但文件中没有保存计算结果。请直接填写数值，或在 Excel/WPS 中打开并保存一次。"),
+    "VAL_CELL_ERROR": Entry(E, "单元格显示错误值", "此单元格的值是错误值“{value}”。请改正公式或直接填写数值。"),
+    # ---------------------------------------------------------- classification codes
+    "CODE_MALFORMED": Entry(E, "编码格式不对", "{scheme}编码“{value}”格式不对，应为 {lengths} 位数字。请检查是否多输、少输或混入了其他字符。"),
+    "CODE_NOT_LEAF_LEVEL": Entry(E, "编码级次不对", "这里应填写{scheme}{level}级编码（{length} 位），实际为“{value}”。上级合计由系统汇总，只填最明细的编码。"),
+    "CODE_CLASS_UNKNOWN": Entry(E, "类级编码不存在", "{scheme}编码“{value}”的类“{klass}”不存在。请检查编码是否正确。"),
+    "CODE_UNKNOWN": Entry(W, "编码未收录", "{scheme}编码“{value}”格式正确，但内置科目表未收录（内置表不完整，这不一定是错误）。将使用名称“{name}”；请确认编码无误。"),
+    "CODE_NAME_NEEDED": Entry(E, "缺少科目名称", "{scheme}编码“{value}”不在内置科目表中，无法确定名称。请在“自定义科目”表中补充该编码及其名称。"),
+    "CODE_NAME_MISMATCH": Entry(W, "科目名称与编码不符", "编码“{code}”的规范名称是“{official}”，这里填写的是“{typed}”。公开文件将使用规范名称；请改正或清空此名称。"),
+    "CODE_GOV_UNKNOWN": Entry(E, "缺少政府经济分类", "部门经济科目“{code} {name}”在对照表中没有对应的政府经济科目（{unit_kind}）。请在“政府经济科目编码”一栏填写对应编码。"),
+    "CODE_CUSTOM_CONFLICT": Entry(W, "自定义科目与内置表不同", "自定义科目“{code}”的名称“{name}”与内置科目表的“{official}”不同，将以自定义名称为准。"),
+    # ---------------------------------------------------------- duplicates
+    "DUP_FACT": Entry(E, "重复的数据行", "此行与第 {other} 行重复（{key}）。同一组合只能填一行，请合并金额或删除其中一行。"),
+    "DUP_PROJECT_CODE": Entry(E, "项目编码重复", "项目编码“{code}”与第 {other} 行重复。项目编码必须唯一。"),
+    "DUP_PROJECT_SEQ": Entry(E, "项目序号重复", "项目序号“{seq}”与第 {other} 行重复。请保持序号唯一，不要手工修改序号。"),
+    "DUP_PROJECT_SAME": Entry(W, "疑似重复项目", "项目“{name}”与第 {other} 行名称相同且金额相同，可能重复录入。名称相同的项目可以并存；如确为两个项目，可忽略此提示。"),
+    "DUP_PERF_FORM": Entry(E, "绩效目标表重复", "项目“{project}”已在第 {other} 行填写了绩效目标表。每个项目只能有一张绩效目标表。"),
+    # ---------------------------------------------------------- totals
+    "TOTAL_INCOME_EXPENDITURE": Entry(E, "收支不平衡", "收入总计 {income} 元，支出总计 {expenditure} 元，相差 {difference} 元。收入总计应等于支出总计。{detail}请核对“收入”表和“支出”表。"),
+    "TOTAL_SOURCE": Entry(E, "分来源收支不一致", "{source}（{period}）收入 {income} 元，支出 {expenditure} 元，相差 {difference} 元。各资金来源的收入应等于其支出；请核对“收入”表和“支出”表中该来源的金额。"),
+    "TOTAL_TYPED": Entry(E, "手工填写的合计与明细不符", "此处手工填写的合计为 {typed} 元，明细相加为 {computed} 元，相差 {difference} 元。合计由系统计算，请删除手工填写的数字（或恢复原公式），并核对明细。"),
+    # ---------------------------------------------------------- basic expenditure
+    "BASIC_COST_KIND_MISMATCH": Entry(E, "经费类型与经济科目不符", "经济科目“{code}”属于{expected}，这里填写为“{typed}”。人员经费为 301、303 类，其余为公用经费；请改正或清空此栏。"),
+    "BASIC_ECON_TOTAL": Entry(E, "基本支出经济分类合计不符", "按经济分类填列的基本支出（{source}）合计 {economic} 元，“支出”表中{source}当年基本支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对两张表。"),
+    # ---------------------------------------------------------- projects and performance
+    "PROJ_TOTAL": Entry(E, "项目合计与项目支出不符", "各项目{period}{source}合计 {projects} 元，“支出”表中{source}{period}项目支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对“项目”表和“支出”表。"),
+    "PROJ_NO_AMOUNT": Entry(W, "项目没有金额", "项目“{name}”没有填写任何金额。请补充金额，或删除该行。"),
+    "PERF_PROJECT_UNKNOWN": Entry(E, "找不到项目", "“{ref}”在“项目”表中找不到（应为项目的序号或项目编码）。请改正引用。"),
+    "PERF_FORM_MISSING": Entry(E, "缺少绩效目标表", "项目“{project}”标明公开绩效目标表，但“绩效目标表”中没有它。请补充，或把“公开绩效目标表”改为“否”。"),
+    "PERF_FORM_UNPUBLISHED": Entry(W, "绩效目标表未标明公开", "项目“{project}”填写了绩效目标表，但“项目”表中“公开绩效目标表”不是“是”，该表不会公开。如需公开，请改为“是”。"),
+    "PERF_FORM_AMOUNT": Entry(E, "绩效目标表年度资金与项目金额不符", "项目“{project}”绩效目标表的年度资金总额为 {form} 元，“项目”表中当年金额为 {project_amount} 元（{wan} 万元），相差 {difference} 元。两者应相等。"),
+    "PERF_NO_INDICATORS": Entry(W, "缺少绩效指标", "项目“{project}”的绩效目标表没有{period}绩效指标。请在“绩效指标”表中补充。"),
+    # ---------------------------------------------------------- 三公, 机关运行经费, 采购
+    "THREE_PUBLIC_ECON_MISMATCH": Entry(E, "三公经费与经济科目不符", "“三公”经费中基本支出安排的{item}（{source}）为 {three_public} 元，基本支出经济科目 {code}（{econ_name}）为 {economic} 元，相差 {difference} 元。两者应相等。"),
+    "ADMIN_RUNNING_MISMATCH": Entry(W, "机关运行经费与公用经费不符", "机关运行经费（{source}）为 {admin} 元，基本支出中{source}公用经费为 {public_use} 元，相差 {difference} 元。行政单位和参公事业单位的机关运行经费一般等于财政拨款安排的公用经费；请核对。"),
+    "ADMIN_RUNNING_NOT_APPLICABLE": Entry(E, "不应有机关运行经费", "单位类型为“{unit_type}”，机关运行经费只适用于行政单位和参照公务员法管理的事业单位。请清空“机关运行经费”表。"),
+    "PROCUREMENT_EQUIPMENT_ZERO": Entry(W, "可能漏填政府采购", "基本支出安排了设备购置（{items}），但政府采购预算为 0。请确认是否需要填写政府采购预算。"),
+    # ---------------------------------------------------------- texts, prior year
+    "TEXT_SECTION_MISSING": Entry(E, "缺少文字说明", "“文本段落”中没有“{section}”。公开文件的{part}需要这段文字；请补充。"),
+    "REASON_MISSING": Entry(E, "缺少增减变动原因", "{label}本年 {current} 万元，上年 {prior} 万元，{direction} {change} 万元，需要说明原因。请在此填写原因。"),
+    "PRIOR_MISSING": Entry(E, "缺少上年数", "“{label}”的上年数没有填写，无法计算增减变化。请填写上年预算数（没有则填 0）。"),
+    "UNIT_YEAR_META": Entry(W, "年度与填报表不符", "“单位信息”中的预算年度为 {year}，填报表生成时记录的年度为 {meta_year}。请确认年度无误。"),
+    "ASSETS_VEHICLES_OVER_QUOTA": Entry(W, "实有车辆超过编制", "实有公务用车 {actual} 辆，超过编制数 {quota} 辆。请核对。"),
+}

@@ -1,0 +1,145 @@
+"""The command line: thin. Parse options, call one library function, print, pick the exit code.
+
+Exit codes (the same for every command):
+  0  done; no errors (warnings alone, unless --strict)
+  1  the workbook has errors (or warnings with --strict)
+  2  the file cannot be used (not an .xlsx, damaged, encrypted, …)
+  3  the output could not be written (exists, folder not writable, …)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import click
+
+from budget_author import __version__
+from budget_author.issues import Issue, Severity, issue
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_INTERNAL = 70
+REPEAT_LIMIT = 20  # problems of one code per sheet shown before "……另有 N 处"
+
+EXIT_CODES_HELP = """\b
+退出码：
+  0  没有错误（只有警告时也为 0，除非使用 --strict）
+  1  填报数据有错误
+  2  文件无法使用（不是 .xlsx、文件损坏、设有密码等）
+  3  输出文件无法写入
+  70 程序内部错误（请把提示信息和填报表发给维护人员）"""
+
+
+def main() -> None:
+    """Entry point: the clerk never sees a stack trace (BUDGET_AUTHOR_DEBUG=1 shows it)."""
+    try:
+        cli(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if os.environ.get("BUDGET_AUTHOR_DEBUG"):
+            raise
+        click.echo(f"budget-author 内部错误（{type(exc).__name__}）。这是程序的问题，不是您的操作问题；"
+                   "请把这条信息和填报表发给维护人员。", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+@click.version_option(__version__, prog_name="budget-author")
+def cli() -> None:
+    """budget-author：编制、检查并生成单位预算公开文件（山西标准）。
+
+    \b
+    一般步骤：
+      1. budget-author init 填报表.xlsx      生成空白填报表
+      2. 在 Excel/WPS 中填写
+      3. budget-author check 填报表.xlsx     检查，列出全部问题
+    """
+
+
+@cli.command("init", epilog=EXIT_CODES_HELP)
+@click.argument("path", required=False, default="单位预算填报表.xlsx", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_name", help="预先填入的单位名称。")
+@click.option("--year", type=click.IntRange(2000, 2100), help="预先填入的预算年度，如 2025。")
+def init_command(path: Path, unit_name: str | None, year: int | None) -> None:
+    """生成空白填报表 PATH（默认：单位预算填报表.xlsx）。
+
+    填报表包含填表说明、下拉列表和自动合计公式。已存在的文件不会被覆盖。
+    """
+    from budget_author.workbook.template import write_template
+
+    unit = {k: v for k, v in (("name", unit_name), ("year", year)) if v}
+    try:
+        write_template(path, {"unit": unit} if unit else None)
+    except FileExistsError:
+        click.echo(f"文件已存在：{path}。为避免覆盖已填写的内容，init 不会覆盖已有文件；请换一个文件名。", err=True)
+        sys.exit(EXIT_OUTPUT)
+    except OSError as exc:
+        click.echo(f"无法写入 {path}：{exc.strerror or exc}。请检查文件夹是否存在、是否有写入权限。", err=True)
+        sys.exit(EXIT_OUTPUT)
+    click.echo(f"已生成填报表：{path}")
+
+
+@cli.command("check", epilog=EXIT_CODES_HELP)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text：给人看的中文列表；json：给程序读的同样内容。")
+@click.option("--strict", is_flag=True, help="有警告时也以退出码 1 结束。")
+def check_command(path: Path, output_format: str, strict: bool) -> None:
+    """检查填报表 PATH，一次列出全部问题。
+
+    每个问题给出规则代码、严重程度（错误/警告）、工作表和单元格，以及说明：
+    哪里不对、应该是什么、怎么改。没有问题时不输出任何内容。
+    """
+    from budget_author.check import check_workbook
+    from budget_author.workbook.read import InputError
+
+    try:
+        result = check_workbook(path)
+    except InputError as exc:
+        problem = issue(exc.code, **_input_params(exc))
+        _print([problem], path, output_format)
+        sys.exit(EXIT_UNUSABLE)
+    _print(result.issues, path, output_format)
+    errors = sum(i.severity is Severity.ERROR for i in result.issues)
+    warnings = len(result.issues) - errors
+    sys.exit(EXIT_PROBLEMS if errors or (strict and warnings) else EXIT_OK)
+
+
+def _input_params(exc) -> dict:
+    params = {"detail": "", "size": "", "limit": ""}
+    params.update(exc.params)
+    return params
+
+
+def _print(issues: list[Issue], path: Path, output_format: str) -> None:
+    if output_format == "json":
+        errors = sum(i.severity is Severity.ERROR for i in issues)
+        payload = {
+            "file": str(path),
+            "errors": errors,
+            "warnings": len(issues) - errors,
+            "issues": [i.as_dict() for i in issues],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    if not issues:
+        return
+    shown: Counter = Counter()
+    hidden: defaultdict[tuple[str | None, str], int] = defaultdict(int)
+    for problem in issues:
+        key = (problem.sheet, problem.code)
+        shown[key] += 1
+        if shown[key] > REPEAT_LIMIT:
+            hidden[key] += 1
+            continue
+        colour = "red" if problem.severity is Severity.ERROR else "yellow"
+        head = click.style(f"{problem.severity.label} {problem.location}", fg=colour, bold=True)
+        click.echo(f"{head} [{problem.code}] {problem.message}")
+    for (sheet, code), count in hidden.items():
+        click.echo(f"……“{sheet or '文件'}”中另有 {count} 处同类问题（{code}）。")
+    errors = sum(i.severity is Severity.ERROR for i in issues)
+    click.echo(f"共 {errors} 个错误，{len(issues) - errors} 个警告：{path}")

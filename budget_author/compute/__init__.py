@@ -1,0 +1,1 @@
+"""Compute: pure functions from the validated model to figures and the report."""

@@ -1,0 +1,234 @@
+"""The validated model of one unit's budget for one year.
+
+Money is Decimal in 元 (to the 分) everywhere. Every row keeps the sheet row it
+came from (`row`), so that any later problem can name its cell through the
+schema (`Budget.cell`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from budget_author.workbook import schema as S
+
+Money = Decimal
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    row: int = 0  # the sheet row it came from (0: not from a sheet)
+
+
+class Unit(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    name: str
+    year: int
+    region: str
+    level: str
+    dept_code: str
+    dept_name: str
+    unit_type: str
+    staff_quota: int | None = None
+    staff_actual: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        """行政单位 or 参公事业单位: the units that have 机关运行经费."""
+        return self.unit_type in S.ADMIN_UNIT_TYPES
+
+
+class IncomeFact(_Row):
+    source: str
+    period: str
+    amount: Money
+    note: str = ""
+
+
+class IncomeItem(_Row):
+    fund: str
+    code: str
+    name: str
+    amount: Money
+
+
+class ExpenditureFact(_Row):
+    code: str  # 7-digit 功能分类 项
+    name: str = ""  # as typed (checked against the official name)
+    source: str
+    kind: str  # 基本支出 / 项目支出
+    period: str  # 当年预算 / 上年结转
+    amount: Money
+
+
+class BasicEconomicFact(_Row):
+    code: str  # 5-digit 部门经济分类 款
+    name: str = ""
+    gov_code: str = ""
+    cost_kind: str = ""  # as typed; the real one follows from the code
+    source: str = S.SOURCES[0]
+    amount: Money
+
+
+class ThreePublicFact(_Row):
+    item: str
+    source: str
+    kind: str
+    amount: Money
+
+
+class Project(_Row):
+    seq: str = ""
+    code: str = ""
+    name: str
+    category: str
+    current: dict[str, Money] = Field(default_factory=dict)  # source → amount
+    carryover: dict[str, Money] = Field(default_factory=dict)
+    published: bool = False
+
+    @property
+    def current_total(self) -> Money:
+        return sum(self.current.values(), Decimal(0))
+
+    @property
+    def carryover_total(self) -> Money:
+        return sum(self.carryover.values(), Decimal(0))
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.code or '序号' + self.seq}）"
+
+
+class Paragraph(_Row):
+    section: str
+    text: str
+
+
+class GlossaryEntry(_Row):
+    term: str
+    text: str
+
+
+class CustomCode(_Row):
+    scheme: str
+    code: str
+    name: str
+    gov_code: str = ""
+
+
+class Assets(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    as_of: dt.date
+    vehicle_quota: int
+    vehicles: dict[str, int]  # kind label → count
+    floor_area: Decimal
+    equipment_50: int
+    equipment_100: int
+
+    @property
+    def vehicles_actual(self) -> int:
+        return sum(self.vehicles.values())
+
+
+class OverallPerformance(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    count: int | None = None
+    amount: Money
+
+
+PerfPeriod = Literal["实施期", "年度"]
+
+
+class PerfFunds(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    central: Money | None = None
+    provincial: Money | None = None
+    local: Money | None = None
+    self_raised: Money | None = None
+    other: Money | None = None
+
+    @property
+    def total(self) -> Money:
+        parts = (self.central, self.provincial, self.local, self.self_raised, self.other)
+        return sum((p for p in parts if p is not None), Decimal(0))
+
+
+class Indicator(_Row):
+    project: str
+    period: str
+    level2: str
+    level3: str
+    value: str
+
+    @property
+    def level1(self) -> str:
+        return S.INDICATOR_LEVELS[self.level2]
+
+
+class PerfForm(_Row):
+    project: str  # the reference as typed: 序号 or 项目编码
+    dept: str = ""
+    attribute: str
+    term: str = ""
+    impl: PerfFunds
+    year: PerfFunds
+    overview: str
+    basis: str
+    necessity: str
+    measures: str
+    plan: str
+    goal_impl: str
+    goal_year: str
+    filled_at: str = ""
+
+
+class Budget(BaseModel):
+    """Everything one unit's workbook says, parsed and typed."""
+
+    model_config = ConfigDict(frozen=True)
+    unit: Unit | None = None
+    income: tuple[IncomeFact, ...] = ()
+    income_items: tuple[IncomeItem, ...] = ()
+    expenditure: tuple[ExpenditureFact, ...] = ()
+    basic_economic: tuple[BasicEconomicFact, ...] = ()
+    three_public: tuple[ThreePublicFact, ...] = ()
+    admin_running: dict[str, Money] = Field(default_factory=dict)  # source → amount
+    projects: tuple[Project, ...] = ()
+    paragraphs: tuple[Paragraph, ...] = ()
+    reasons: dict[str, str] = Field(default_factory=dict)  # PRIOR_ROWS key → text
+    glossary: tuple[GlossaryEntry, ...] = ()
+    custom_codes: tuple[CustomCode, ...] = ()
+    prior: dict[str, Money | None] = Field(default_factory=dict)  # PRIOR_ROWS key → amount
+    procurement: dict[str, Money] = Field(default_factory=dict)  # goods/works/services
+    assets: Assets | None = None
+    overall_performance: OverallPerformance | None = None
+    perf_forms: tuple[PerfForm, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+
+    def paragraphs_of(self, section: str) -> list[str]:
+        return [p.text for p in self.paragraphs if p.section == section]
+
+    def find_project(self, ref: str) -> Project | None:
+        """A project by 项目编码, else by 序号."""
+        for project in self.projects:
+            if project.code and project.code == ref:
+                return project
+        for project in self.projects:
+            if project.seq == ref:
+                return project
+        return None
+
+
+def cell(sheet_key: str, column_key: str, row: int) -> tuple[str, str]:
+    """(sheet title, cell) of a table sheet's column in a row."""
+    spec = S.sheet(sheet_key)
+    return spec.title, spec.cell(column_key, row)
+
+
+def fixed_cell(sheet_key: str, row_key: str) -> tuple[str, str]:
+    """(sheet title, cell) of a fixed-row sheet's input cell for a row key."""
+    spec = S.sheet(sheet_key)
+    return spec.title, spec.cell(spec.input_column().key, spec.fixed_row_number(row_key))

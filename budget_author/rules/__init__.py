@@ -1,0 +1,17 @@
+"""The validation rules, in the order they run: one explicit tuple."""
+
+from __future__ import annotations
+
+from budget_author.rules import codes, duplicates, projects, spending, texts, totals
+from budget_author.rules.base import Context, Rule
+
+RULES: tuple[Rule, ...] = (
+    *codes.RULES,
+    *duplicates.RULES,
+    *totals.RULES,
+    *spending.RULES,
+    *projects.RULES,
+    *texts.RULES,
+)
+
+__all__ = ["RULES", "Context", "Rule"]

@@ -1,0 +1,80 @@
+"""The rule machinery: a Rule is a named function with the codes it may emit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable
+
+from budget_author import classification as C
+from budget_author.issues import Issue
+from budget_author.model import Budget
+from budget_author.money import format_wan, format_yuan
+from budget_author.workbook import schema as S
+from budget_author.workbook.parse import ParseResult
+
+
+@dataclass
+class Context:
+    parsed: ParseResult
+    functional: C.Classification = field(init=False)
+    economic_dept: C.Classification = field(init=False)
+    economic_gov: C.Classification = field(init=False)
+
+    def __post_init__(self) -> None:
+        def additions(scheme: str) -> dict[str, str]:
+            return {c.code: c.name for c in self.budget.custom_codes if c.scheme == scheme}
+
+        self.functional = C.bundled(C.FUNCTIONAL).with_additions(additions(C.FUNCTIONAL))
+        self.economic_dept = C.bundled(C.ECONOMIC_DEPT).with_additions(additions(C.ECONOMIC_DEPT))
+        self.economic_gov = C.bundled(C.ECONOMIC_GOV).with_additions(additions(C.ECONOMIC_GOV))
+
+    @property
+    def budget(self) -> Budget:
+        return self.parsed.budget
+
+    @staticmethod
+    def at(sheet_key: str, column_key: str, row: int) -> tuple[str, str]:
+        spec = S.sheet(sheet_key)
+        return spec.title, spec.cell(column_key, row)
+
+    @staticmethod
+    def total_at(sheet_key: str, column_key: str) -> tuple[str, str]:
+        spec = S.sheet(sheet_key)
+        return spec.title, spec.cell(column_key, 2)
+
+    @staticmethod
+    def fixed_at(sheet_key: str, row_key: str) -> tuple[str, str]:
+        spec = S.sheet(sheet_key)
+        return spec.title, spec.cell(spec.input_column().key, spec.fixed_row_number(row_key))
+
+    @staticmethod
+    def sheet_at(sheet_key: str) -> tuple[str, None]:
+        return S.sheet(sheet_key).title, None
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    check: Callable[[Context], Iterable[Issue]]
+    codes: tuple[str, ...]
+    needs: tuple[str, ...]  # sheet keys that must be present and cleanly parsed
+
+    def applies(self, ctx: Context) -> bool:
+        blocked = ctx.parsed.missing | ctx.parsed.failed
+        return not blocked.intersection(self.needs)
+
+
+def rule(*, codes: tuple[str, ...], needs: tuple[str, ...]) -> Callable[[Callable], Rule]:
+    def wrap(func: Callable[[Context], Iterable[Issue]]) -> Rule:
+        return Rule(func.__name__, func, codes, needs)
+
+    return wrap
+
+
+def yuan(amount: Decimal) -> str:
+    return format_yuan(amount)
+
+
+def wan(amount: Decimal) -> str:
+    return format_wan(amount, thousands=True)

@@ -1,0 +1,73 @@
+"""Texts the narrative needs, prior-year figures, reasons for changes, unit facts.
+
+A change needs a reason when it shows in the document: when current − prior,
+in 万元 rounded half-up to 2 decimals, is not 0.00. That is also what the
+workbook's 需要说明 column computes.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from budget_author.compute import aggregate as A
+from budget_author.issues import Issue, issue
+from budget_author.money import round_half_up, to_wan
+from budget_author.rules.base import Context, rule, wan
+from budget_author.workbook import schema as S
+
+REQUIRED_SECTIONS = {"本单位职责": "第一部分 概况", "机构设置": "第一部分 概况"}
+
+
+@rule(codes=("TEXT_SECTION_MISSING",), needs=("paragraphs",))
+def check_required_texts(ctx: Context) -> Iterator[Issue]:
+    for section, part in REQUIRED_SECTIONS.items():
+        if not ctx.budget.paragraphs_of(section):
+            yield issue("TEXT_SECTION_MISSING", ctx.sheet_at("paragraphs"), section=section, part=part)
+
+
+@rule(codes=("PRIOR_MISSING",), needs=("prior",))
+def check_prior_present(ctx: Context) -> Iterator[Issue]:
+    for row in S.PRIOR_ROWS:
+        if ctx.budget.prior.get(row.key) is None:
+            yield issue("PRIOR_MISSING", ctx.fixed_at("prior", row.key), label=row.label)
+
+
+def change_shows(current, prior) -> bool:
+    return round_half_up(to_wan(current - prior)) != 0
+
+
+@rule(codes=("REASON_MISSING",),
+      needs=("prior", "reasons", "income", "expenditure", "three_public", "admin_running", "unit"))
+def check_reasons(ctx: Context) -> Iterator[Issue]:
+    """Every year-over-year change the narrative states needs the clerk's reason."""
+    b = ctx.budget
+    current = A.comparables(b)
+    for row in S.REASON_ROWS:
+        if row.key == "admin_running" and b.unit is not None and not b.unit.is_admin:
+            continue  # the standard sentence for units without 机关运行经费 needs no reason
+        prior = b.prior.get(row.key)
+        if prior is None or not change_shows(current[row.key], prior) or b.reasons.get(row.key):
+            continue
+        change = current[row.key] - prior
+        yield issue("REASON_MISSING", ctx.fixed_at("reasons", row.key), label=row.label,
+                    current=wan(current[row.key]), prior=wan(prior),
+                    direction="增加" if change > 0 else "减少", change=wan(abs(change)))
+
+
+@rule(codes=("UNIT_YEAR_META",), needs=("unit",))
+def check_unit_year(ctx: Context) -> Iterator[Issue]:
+    unit = ctx.budget.unit
+    meta_year = ctx.parsed.meta_year
+    if unit is not None and meta_year and meta_year != unit.year:
+        yield issue("UNIT_YEAR_META", ctx.fixed_at("unit", "year"), year=unit.year, meta_year=meta_year)
+
+
+@rule(codes=("ASSETS_VEHICLES_OVER_QUOTA",), needs=("assets",))
+def check_vehicles(ctx: Context) -> Iterator[Issue]:
+    assets = ctx.budget.assets
+    if assets is not None and assets.vehicles_actual > assets.vehicle_quota:
+        yield issue("ASSETS_VEHICLES_OVER_QUOTA", ctx.fixed_at("assets", "vehicle_quota"),
+                    actual=assets.vehicles_actual, quota=assets.vehicle_quota)
+
+
+RULES = (check_required_texts, check_prior_present, check_reasons, check_unit_year, check_vehicles)

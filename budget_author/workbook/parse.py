@@ -1,0 +1,411 @@
+"""Cells → model. Leniency lives here and only here.
+
+Full-width digits, thousands separators, stray spaces and numbers stored as
+text are accepted. Every value that cannot be read becomes an Issue at its
+cell; a sheet with such a problem is marked failed, so that rules which add it
+up are skipped instead of reporting follow-on problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from pydantic import ValidationError
+
+from budget_author import model as M
+from budget_author.issues import Issue, issue
+from budget_author.money import AmountError, has_more_than_cents, parse_amount
+from budget_author.workbook import schema as S
+from budget_author.workbook.read import RawCell, RawSheet, RawWorkbook
+
+EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+
+
+@dataclass(frozen=True)
+class TypedTotal:
+    """A total cell that holds a typed number instead of the template's formula."""
+
+    sheet_key: str
+    column_key: str
+    row: int | None  # None: the sheet's 合计 row; else the data row it totals
+    where: tuple[str, str]
+    typed: Decimal
+
+
+@dataclass
+class ParseResult:
+    budget: M.Budget
+    issues: list[Issue] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    typed_totals: list[TypedTotal] = field(default_factory=list)
+    meta_year: int | None = None
+
+
+class _Bad(Exception):
+    def __init__(self, code: str, **params: Any):
+        self.code = code
+        self.params = params
+
+
+def normalize_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+def _fold(text: str) -> str:
+    """Comparison form of a label: NFKC, no white space, no required-marker."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).rstrip("*")
+
+
+def header_text(value: Any) -> str:
+    return _fold(normalize_text(value))
+
+
+# ---------------------------------------------------------------- value coercion
+def _money(value: Any, label: str) -> Decimal | None:
+    try:
+        amount = parse_amount(value)
+    except AmountError as exc:
+        raise _Bad(exc.code, value=normalize_text(value), field=label) from exc
+    if amount is None:
+        return None
+    if amount < 0:
+        raise _Bad("VAL_AMOUNT_NEGATIVE", value=normalize_text(value))
+    if has_more_than_cents(amount):
+        raise _Bad("VAL_AMOUNT_PRECISION", value=normalize_text(value))
+    return amount
+
+
+def _integer(value: Any, label: str) -> int | None:
+    try:
+        number = parse_amount(value)
+    except AmountError as exc:
+        raise _Bad("VAL_NOT_INTEGER", field=label, value=normalize_text(value)) from exc
+    if number is None:
+        return None
+    if number < 0 or number != number.to_integral_value():
+        raise _Bad("VAL_NOT_INTEGER", field=label, value=normalize_text(value))
+    return int(number)
+
+
+def _number(value: Any, label: str) -> Decimal | None:
+    try:
+        number = parse_amount(value)
+    except AmountError as exc:
+        raise _Bad("VAL_NOT_NUMBER", field=label, value=normalize_text(value)) from exc
+    if number is not None and number < 0:
+        raise _Bad("VAL_NOT_NUMBER", field=label, value=normalize_text(value))
+    return number
+
+
+_DATE_TEXT = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+
+
+def _date(value: Any, label: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    match = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise _Bad("VAL_DATE", field=label, value=normalize_text(value))
+
+
+def _choice(value: Any, label: str, list_name: str, strict: bool = True) -> str:
+    text = normalize_text(value)
+    if not text:
+        return ""
+    options = S.LISTS[list_name]
+    folded = _fold(text)
+    for option in options:
+        if _fold(option) == folded or _fold(option) == folded + "指标":
+            return option
+    if not strict:
+        return text
+    raise _Bad("VAL_CHOICE", field=label, value=text, choices="、".join(options))
+
+
+def _code(value: Any) -> str:
+    text = normalize_text(value)
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _text(value: Any, label: str, limit: int) -> str:
+    text = normalize_text(value)
+    if len(text) > limit:
+        raise _Bad("VAL_TEXT_TOO_LONG", field=label, length=len(text), limit=limit)
+    return text
+
+
+def coerce(kind: S.Kind, value: Any, label: str, *, choices: str | None = None, strict: bool = True,
+           limit: int = 500) -> Any:
+    if kind == "money":
+        return _money(value, label)
+    if kind == "int":
+        return _integer(value, label)
+    if kind == "number":
+        return _number(value, label)
+    if kind == "date":
+        return _date(value, label)
+    if kind == "choice":
+        return _choice(value, label, choices or "", strict)
+    if kind == "code":
+        return _code(value)
+    return _text(value, label, limit)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+# ---------------------------------------------------------------- the parser
+class _Parser:
+    def __init__(self, raw: RawWorkbook):
+        self.raw = raw
+        self.result = ParseResult(budget=M.Budget())
+        self.issues = self.result.issues
+
+    def add(self, code: str, sheet_key: str | None, cell: str | None, **params: Any) -> None:
+        where = (S.sheet(sheet_key).title, cell) if sheet_key else None
+        self.issues.append(issue(code, where, **params))
+        if sheet_key and code.startswith(("VAL_", "WB_")):
+            self.result.failed.add(sheet_key)
+
+    def cell_value(self, sheet_key: str, ref: str, raw: RawCell) -> Any:
+        """The value of an input cell, or raise _Bad for formula/error trouble."""
+        value = raw.value
+        if raw.formula is not None and value is None:
+            raise _Bad("VAL_FORMULA_NO_CACHE")
+        if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
+            raise _Bad("VAL_CELL_ERROR", value=value.strip())
+        return value
+
+    # -- structure
+    def check_structure(self) -> None:
+        raw = self.raw
+        if raw.macros:
+            self.issues.append(issue("WB_MACROS"))
+        if not raw.has_meta:
+            self.issues.append(issue("WB_META_MISSING"))
+        else:
+            version = raw.meta.get("schema_version")
+            try:
+                version_number = int(version)
+            except (TypeError, ValueError):
+                version_number = S.SCHEMA_VERSION
+            if version_number > S.SCHEMA_VERSION:
+                self.issues.append(issue("WB_SCHEMA_NEWER", found=version, supported=S.SCHEMA_VERSION))
+            try:
+                self.result.meta_year = int(raw.meta.get("year") or 0) or None
+            except (TypeError, ValueError):
+                self.result.meta_year = None
+            profile = raw.meta.get("profile")
+            if profile and profile != S.PROFILE:
+                self.issues.append(issue("WB_PROFILE_MISMATCH", found=profile, expected=S.PROFILE))
+        for spec in S.SHEETS:
+            sheet = raw.sheets.get(spec.key)
+            if sheet is None:
+                self.result.missing.add(spec.key)
+                self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
+                continue
+            for index, col in enumerate(spec.columns):
+                actual = sheet.headers[index] if index < len(sheet.headers) else None
+                if header_text(actual) != _fold(col.header):
+                    self.add("WB_HEADER_MISMATCH", spec.key, f"{S.column_letter(index + 1)}1",
+                             expected=col.header, actual=normalize_text(actual))
+                    break
+            if spec.is_fixed and spec.key not in self.result.failed:
+                for row_spec in spec.fixed_rows:
+                    number = spec.fixed_row_number(row_spec.key)
+                    cells = sheet.rows.get(number)
+                    label = normalize_text(cells[0].value) if cells else ""
+                    if _fold(label) != _fold(row_spec.label):
+                        self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label, actual=label)
+                        break
+
+    def usable(self, key: str) -> RawSheet | None:
+        if key in self.result.missing or key in self.result.failed:
+            return None
+        return self.raw.sheets.get(key)
+
+    # -- generic readers
+    def read_fixed(self, key: str) -> dict[str, Any]:
+        """A fixed-row sheet's values by row key (blank rows absent)."""
+        spec = S.sheet(key)
+        sheet = self.usable(key)
+        if sheet is None:
+            return {}
+        column = spec.input_column()
+        index = spec.columns.index(column)
+        values: dict[str, Any] = {}
+        for row_spec in spec.fixed_rows:
+            number = spec.fixed_row_number(row_spec.key)
+            ref = f"{S.column_letter(index + 1)}{number}"
+            raw_cell = (sheet.rows.get(number) or [RawCell(None)] * len(spec.columns))[index]
+            try:
+                value = self.cell_value(key, ref, raw_cell)
+                if _is_blank(value):
+                    if row_spec.required:
+                        raise _Bad("VAL_REQUIRED", field=row_spec.label, hint="请补充此项。")
+                    continue
+                values[row_spec.key] = coerce(spec.fixed_kind(row_spec), value, row_spec.label,
+                                              choices=row_spec.choices, limit=column.max_chars)
+            except _Bad as bad:
+                self.add(bad.code, key, ref, **bad.params)
+        return values
+
+    def read_table(self, key: str) -> list[tuple[int, dict[str, Any]]]:
+        """A table sheet's non-empty rows: (row number, {column key: value})."""
+        spec = S.sheet(key)
+        sheet = self.usable(key)
+        if sheet is None:
+            return []
+        out: list[tuple[int, dict[str, Any]]] = []
+        for number, cells in sorted(sheet.rows.items()):
+            inputs = [(i, c) for i, c in enumerate(spec.columns) if c.is_input]
+            if all(_is_blank(cells[i].value) and cells[i].formula is None for i, _ in inputs):
+                continue
+            record: dict[str, Any] = {}
+            row_ok = True
+            for index, col in enumerate(spec.columns):
+                ref = f"{S.column_letter(index + 1)}{number}"
+                raw_cell = cells[index]
+                if col.kind == "seq":
+                    record[col.key] = normalize_text(raw_cell.value)
+                    continue
+                if col.kind == "formula":
+                    self.note_typed_total(key, col.key, number, ref, raw_cell)
+                    continue
+                try:
+                    value = self.cell_value(key, ref, raw_cell)
+                    if _is_blank(value):
+                        if col.required:
+                            raise _Bad("VAL_REQUIRED", field=col.header, hint="请补充此项，或删除整行。")
+                        record[col.key] = None if col.kind in ("money", "int", "number", "date") else ""
+                        continue
+                    record[col.key] = coerce(col.kind, value, col.header, choices=col.choices,
+                                             strict=col.strict_choices, limit=col.max_chars)
+                except _Bad as bad:
+                    self.add(bad.code, key, ref, **bad.params)
+                    row_ok = False
+            if row_ok:
+                out.append((number, record))
+        if spec.total_row and sheet.total_row:
+            for index, col in enumerate(spec.columns):
+                if index and (col.kind == "money" or col.key.endswith("total")):
+                    self.note_typed_total(key, col.key, None, f"{S.column_letter(index + 1)}2", sheet.total_row[index])
+        return out
+
+    def note_typed_total(self, key: str, column_key: str, row: int | None, ref: str, raw_cell: RawCell) -> None:
+        if raw_cell.formula is not None or _is_blank(raw_cell.value):
+            return
+        if row is not None and not column_key.endswith("total"):
+            return  # other computed columns (names, flags) are display only
+        try:
+            typed = parse_amount(raw_cell.value)
+        except AmountError:
+            return
+        if typed is not None:
+            spec = S.sheet(key)
+            self.result.typed_totals.append(TypedTotal(key, column_key, row, (spec.title, ref), typed))
+
+    # -- sheets → model
+    def parse(self) -> ParseResult:
+        self.check_structure()
+        b: dict[str, Any] = {}
+        unit = self.read_fixed("unit")
+        if unit and "unit" not in self.result.failed:
+            year = unit.get("year")
+            if year is not None and not 2000 <= year <= 2100:
+                self.add("VAL_YEAR", "unit", M.fixed_cell("unit", "year")[1], value=year)
+            else:
+                b["unit"] = M.Unit(**unit)
+        b["income"] = tuple(M.IncomeFact(row=n, **r) for n, r in self.read_table("income"))
+        b["income_items"] = tuple(M.IncomeItem(row=n, **r) for n, r in self.read_table("income_items"))
+        b["expenditure"] = tuple(M.ExpenditureFact(row=n, **r) for n, r in self.read_table("expenditure"))
+        b["basic_economic"] = tuple(
+            M.BasicEconomicFact(row=n, **{**r, "source": r.get("source") or S.SOURCES[0]})
+            for n, r in self.read_table("basic_economic")
+        )
+        b["three_public"] = tuple(M.ThreePublicFact(row=n, **r) for n, r in self.read_table("three_public"))
+        admin = self.read_fixed("admin_running")
+        b["admin_running"] = {S.SOURCE_KEYS[k]: v for k, v in admin.items()}
+        b["projects"] = tuple(self._project(n, r) for n, r in self.read_table("projects"))
+        b["paragraphs"] = tuple(M.Paragraph(row=n, **r) for n, r in self.read_table("paragraphs"))
+        b["reasons"] = self.read_fixed("reasons")
+        b["glossary"] = tuple(M.GlossaryEntry(row=n, **r) for n, r in self.read_table("glossary"))
+        b["custom_codes"] = tuple(
+            M.CustomCode(row=n, **{**r, "code": _code(r["code"]), "gov_code": _code(r.get("gov_code"))})
+            for n, r in self.read_table("custom_codes")
+        )
+        if self.usable("prior") is not None:
+            prior = self.read_fixed("prior")
+            b["prior"] = {row.key: prior.get(row.key) for row in S.PRIOR_ROWS}
+        b["procurement"] = self.read_fixed("procurement")
+        assets = self.read_fixed("assets")
+        if "assets" not in self.result.failed and "assets" not in self.result.missing:
+            b["assets"] = M.Assets(
+                as_of=assets["as_of"],
+                vehicle_quota=assets.get("vehicle_quota") or 0,
+                vehicles={label: assets.get(f"vehicles_{key}") or 0 for key, label in S.VEHICLE_KINDS},
+                floor_area=assets["floor_area"],
+                equipment_50=assets.get("equipment_50") or 0,
+                equipment_100=assets.get("equipment_100") or 0,
+            )
+        overall = self.read_fixed("overall_perf")
+        if "overall_perf" not in self.result.failed and "overall_perf" not in self.result.missing:
+            b["overall_performance"] = M.OverallPerformance(**overall)
+        b["perf_forms"] = tuple(self._perf_form(n, r) for n, r in self.read_table("perf_forms"))
+        b["indicators"] = tuple(
+            M.Indicator(row=n, **{**r, "project": _code(r["project"])}) for n, r in self.read_table("perf_indicators")
+        )
+        try:
+            self.result.budget = M.Budget(**b)
+        except ValidationError as exc:  # a bug in the parser: never show pydantic's English
+            raise RuntimeError(f"model validation failed after parsing: {exc}") from exc
+        return self.result
+
+    @staticmethod
+    def _project(number: int, r: dict[str, Any]) -> M.Project:
+        current = {S.SOURCE_KEYS[k[4:]]: r[k] for k in r if k.startswith("cur_") and r[k] is not None}
+        carry = {S.SOURCE_KEYS[k[3:]]: r[k] for k in r if k.startswith("co_") and r[k] is not None}
+        return M.Project(
+            row=number, seq=r.get("seq", ""), code=_code(r.get("code")), name=r["name"],
+            category=r["category"], current=current, carryover=carry, published=r.get("published") == "是",
+        )
+
+    @staticmethod
+    def _perf_form(number: int, r: dict[str, Any]) -> M.PerfForm:
+        def funds(prefix: str) -> M.PerfFunds:
+            return M.PerfFunds(
+                central=r.get(f"{prefix}_central"), provincial=r.get(f"{prefix}_provincial"),
+                local=r.get(f"{prefix}_local"), self_raised=r.get(f"{prefix}_self"), other=r.get(f"{prefix}_other"),
+            )
+
+        texts = {k: r[k] for k in ("dept", "attribute", "term", "overview", "basis", "necessity", "measures",
+                                   "plan", "goal_impl", "goal_year", "filled_at")}
+        return M.PerfForm(row=number, project=_code(r["project"]), impl=funds("impl"), year=funds("year"), **texts)
+
+
+def parse_workbook(raw: RawWorkbook) -> ParseResult:
+    return _Parser(raw).parse()
+
+
+ParseFn = Callable[[RawWorkbook], ParseResult]

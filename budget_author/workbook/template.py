@@ -1,0 +1,360 @@
+"""Write the input workbook: blank (`init`) or filled from data (examples, tests).
+
+The layout comes entirely from `schema`. Computed cells hold Excel formulas so
+that Excel, WPS and LibreOffice show totals while the clerk types; the tool
+never trusts them on reading.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from budget_author import __version__
+from budget_author.fileio import atomic_write
+from budget_author.classification import ECONOMIC_DEPT, ECONOMIC_GOV, FUNCTIONAL, bundled
+from budget_author.workbook import schema as S
+
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
+COMPUTED_FILL = PatternFill("solid", fgColor="E7E6E6")
+TOTAL_FILL = PatternFill("solid", fgColor="D0CECE")
+COMPUTED_FONT = Font(color="595959", italic=True)
+HEADER_FONT = Font(bold=True)
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+TAB_COLORS = {S.GROUP_FIGURES: "2F75B5", S.GROUP_TEXTS: "548235", S.GROUP_OTHER: "C65911"}
+
+NUMBER_FORMATS = {
+    "money": "#,##0.00",
+    "int": "0",
+    "number": "#,##0.00",
+    "date": "yyyy-mm-dd",
+    "code": "@",
+    "text": "@",
+    "choice": "@",
+}
+STYLED_ROWS = 200  # rows given the input look in a blank template
+
+# Code lists offered as dropdowns, and looked up for the 规范名称 column.
+CODE_LISTS = {
+    FUNCTIONAL: lambda: bundled(FUNCTIONAL).codes(7),
+    ECONOMIC_DEPT: lambda: bundled(ECONOMIC_DEPT).codes(5),
+    ECONOMIC_GOV: lambda: bundled(ECONOMIC_GOV).codes(5),
+}
+
+
+def write_template(path: Path, data: Mapping[str, Any] | None = None, *, overwrite: bool = False) -> Path:
+    """Write the workbook to `path` (atomically). Refuses to overwrite unless asked."""
+    workbook = build_workbook(data or {})
+    return atomic_write(Path(path), workbook.save, overwrite=overwrite)
+
+
+def build_workbook(data: Mapping[str, Any]) -> Workbook:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    instructions = workbook.create_sheet(S.INSTRUCTIONS_TITLE)
+    lists = _ListSheet(workbook.create_sheet(S.LISTS_TITLE))
+    for spec in S.SHEETS:
+        ws = workbook.create_sheet(spec.title)
+        ws.sheet_properties.tabColor = TAB_COLORS[spec.group]
+        _layout_sheet(ws, spec, lists)
+        _fill_sheet(ws, spec, data.get(spec.key))
+    _write_instructions(instructions)
+    lists.ws.sheet_state = "hidden"
+    meta = workbook.create_sheet(S.META_TITLE)
+    year = (data.get("unit") or {}).get("year", "")
+    for row, (key, value) in enumerate(
+        zip(S.META_KEYS, (S.SCHEMA_VERSION, S.PROFILE, year, f"budget-author {__version__}")), start=1
+    ):
+        meta.cell(row, 1, key)
+        meta.cell(row, 2, value)
+    meta.sheet_state = "hidden"
+    workbook.active = 0
+    return workbook
+
+
+# ---------------------------------------------------------------- lists
+class _ListSheet:
+    """The hidden sheet that holds dropdown sources, one list per column."""
+
+    def __init__(self, ws: Worksheet):
+        self.ws = ws
+        self.ranges: dict[str, str] = {}
+        self.next_col = 1
+        for name, values in S.LISTS.items():
+            self._add(name, [(v,) for v in values])
+        for scheme, codes in CODE_LISTS.items():
+            table = bundled(scheme)
+            self._add(scheme, [(c, table.name(c) or "") for c in codes()])
+        self._add("指标级次", list(S.INDICATOR_LEVELS.items()))
+
+    def _add(self, name: str, rows: list[tuple[str, ...]]) -> None:
+        col = self.next_col
+        width = len(rows[0]) if rows else 1
+        self.ws.cell(1, col, name)
+        for r, values in enumerate(rows, start=2):
+            for offset, value in enumerate(values):
+                self.ws.cell(r, col + offset, value)
+        first, last = S.column_letter(col), S.column_letter(col + width - 1)
+        end = max(2, len(rows) + 1)
+        self.ranges[name] = f"{S.LISTS_TITLE}!${first}$2:${first}${end}"
+        self.ranges[name + "#table"] = f"{S.LISTS_TITLE}!${first}$2:${last}${end}"
+        self.next_col += width + 1
+
+
+# ---------------------------------------------------------------- layout
+def _layout_sheet(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
+    for index, col in enumerate(spec.columns, start=1):
+        cell = ws.cell(1, index, col.header + (" *" if col.required else ""))
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if col.help:
+            cell.comment = Comment(col.help, "budget-author")
+        ws.column_dimensions[S.column_letter(index)].width = col.width
+    ws.row_dimensions[1].height = 32
+    ws.freeze_panes = ws.cell(spec.first_data_row, 1)
+    if spec.is_fixed:
+        _layout_fixed(ws, spec, lists)
+    else:
+        _layout_table(ws, spec, lists)
+
+
+def _style_input(cell, kind: S.Kind) -> None:
+    cell.fill = INPUT_FILL
+    cell.border = BORDER
+    cell.number_format = NUMBER_FORMATS.get(kind, "General")
+    if kind in ("text",):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _style_computed(cell, number_format: str = "General") -> None:
+    cell.fill = COMPUTED_FILL
+    cell.font = COMPUTED_FONT
+    cell.border = BORDER
+    cell.number_format = number_format
+
+
+def _validation(spec_kind: S.Kind, choices: str | None, strict: bool, lists: _ListSheet,
+                code_scheme: str | None = None) -> DataValidation | None:
+    if spec_kind == "choice" and choices:
+        dv = DataValidation(type="list", formula1="=" + lists.ranges[choices], allow_blank=True)
+        dv.error = "请从下拉列表中选择"
+        dv.errorTitle = "取值不在列表中"
+        dv.errorStyle = "stop" if strict else "warning"
+        return dv
+    if spec_kind == "code" and code_scheme in lists.ranges:
+        dv = DataValidation(type="list", formula1="=" + lists.ranges[code_scheme], allow_blank=True)
+        dv.errorStyle = "warning"
+        dv.errorTitle = "编码不在内置科目表中"
+        dv.error = "内置科目表未收录该编码。如确属有效编码，可继续填写，并在“自定义科目”表中补充名称。"
+        return dv
+    if spec_kind == "money":
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.errorStyle = "warning"
+        dv.errorTitle = "金额"
+        dv.error = "请填写以元为单位的非负数字，最多两位小数。"
+        return dv
+    if spec_kind == "int":
+        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.errorStyle = "warning"
+        dv.error = "请填写非负整数。"
+        return dv
+    return None
+
+
+def _layout_table(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
+    first, last = spec.first_data_row, spec.last_data_row
+    styled_last = min(last, first + STYLED_ROWS - 1)
+    for index, col in enumerate(spec.columns, start=1):
+        letter = S.column_letter(index)
+        dv = _validation(col.kind, col.choices, col.strict_choices, lists, col.code_scheme)
+        if dv is not None:
+            ws.add_data_validation(dv)
+            dv.add(f"{letter}{first}:{letter}{last}")
+        for row in range(first, styled_last + 1):
+            cell = ws.cell(row, index)
+            if col.kind == "formula":
+                formula = _row_formula(spec, col.key, row, lists)
+                if formula:
+                    cell.value = formula
+                _style_computed(cell, NUMBER_FORMATS["money"] if col.key.endswith("total") else "General")
+            elif col.kind == "seq":
+                if row - first < spec.prefill_seq:
+                    cell.value = row - first + 1
+                _style_computed(cell, "0")
+            else:
+                _style_input(cell, col.kind)
+    if spec.total_row:
+        for index, col in enumerate(spec.columns, start=1):
+            cell = ws.cell(2, index)
+            letter = S.column_letter(index)
+            if index == 1:
+                cell.value = "合计"
+            elif col.kind == "money" or (col.kind == "formula" and col.key.endswith("total")):
+                cell.value = f"=SUM({letter}{first}:{letter}{last})"
+            cell.fill = TOTAL_FILL
+            cell.font = Font(bold=True)
+            cell.border = BORDER
+            cell.number_format = NUMBER_FORMATS["money"]
+
+
+def _layout_fixed(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
+    value_columns = [(i, c) for i, c in enumerate(spec.columns, start=1) if c.kind != "seq"]
+    for row_spec in spec.fixed_rows:
+        row = spec.fixed_row_number(row_spec.key)
+        label = ws.cell(row, 1, row_spec.label + (" *" if row_spec.required else ""))
+        _style_computed(label)
+        label.font = Font(bold=True, color="404040")
+        if row_spec.help:
+            label.comment = Comment(row_spec.help, "budget-author")
+        for index, col in value_columns:
+            cell = ws.cell(row, index)
+            if col.kind == "formula":
+                cell.value = _reason_formula(col.key, row_spec.key, row)
+                _style_computed(cell, "General" if col.key == "flag" else NUMBER_FORMATS["money"])
+                continue
+            kind = spec.fixed_kind(row_spec)
+            _style_input(cell, kind)
+            dv = _validation(kind, row_spec.choices if col.key == "value" else col.choices, True, lists)
+            if dv is not None:
+                ws.add_data_validation(dv)
+                dv.add(cell.coordinate)
+
+
+def _range(sheet_key: str, column_key: str) -> str:
+    spec = S.sheet(sheet_key)
+    letter = spec.letter(column_key)
+    return f"'{spec.title}'!${letter}${spec.first_data_row}:${letter}${spec.last_data_row}"
+
+
+def _row_formula(spec: S.Sheet, key: str, row: int, lists: _ListSheet) -> str | None:
+    def at(column_key: str) -> str:
+        return spec.cell(column_key, row)
+
+    if spec.key in ("expenditure", "basic_economic") and key == "official":
+        scheme = FUNCTIONAL if spec.key == "expenditure" else ECONOMIC_DEPT
+        table = lists.ranges[scheme + "#table"]
+        return f'=IF({at("code")}="","",IFERROR(VLOOKUP({at("code")}&"",{table},2,FALSE),"（内置表未收录）"))'
+    if spec.key == "projects" and key in ("cur_total", "co_total"):
+        keys = ("cur_gpb", "cur_unit") if key == "cur_total" else ("co_gpb", "co_soe")
+        span = f"{at(keys[0])}:{at(keys[1])}"
+        return f'=IF(COUNT({span})=0,"",SUM({span}))'
+    if spec.key == "perf_forms" and key in ("impl_total", "year_total"):
+        prefix = key.split("_")[0]
+        span = f"{at(prefix + '_central')}:{at(prefix + '_other')}"
+        return f'=IF(COUNT({span})=0,"",SUM({span}))'
+    if key == "project_name":
+        ref = at("project")
+        names, seqs, codes = _range("projects", "name"), _range("projects", "seq"), _range("projects", "code")
+        return (
+            f'=IF({ref}="","",IFERROR(INDEX({names},MATCH(VALUE({ref}),{seqs},0)),'
+            f'IFERROR(INDEX({names},MATCH({ref}&"",{codes},0)),"（找不到该项目）")))'
+        )
+    if key == "level1":
+        return f'=IF({at("level2")}="","",IFERROR(VLOOKUP({at("level2")},{lists.ranges["指标级次#table"]},2,FALSE),""))'
+    return None
+
+
+def _reason_current_formula(row_key: str) -> str:
+    if row_key == "income_total":
+        return f"SUM({_range('income', 'amount')})"
+    if row_key == "expenditure_total":
+        return f"SUM({_range('expenditure', 'amount')})"
+    if row_key == "three_public_total":
+        return f"SUM({_range('three_public', 'amount')})"
+    if row_key in S.THREE_PUBLIC_KEYS:
+        item = S.THREE_PUBLIC_KEYS[row_key]
+        return f'SUMIFS({_range("three_public", "amount")},{_range("three_public", "item")},"{item}")'
+    if row_key == "admin_running":
+        spec = S.sheet("admin_running")
+        return f"SUM('{spec.title}'!$B$2:$B${spec.last_data_row})"
+    raise KeyError(row_key)
+
+
+def _reason_formula(column_key: str, row_key: str, row: int) -> str:
+    prior = S.sheet("prior")
+    if column_key == "current":
+        return "=" + _reason_current_formula(row_key)
+    if column_key == "prior":
+        return f"='{prior.title}'!$B${prior.fixed_row_number(row_key)}"
+    if column_key == "change":
+        return f"=B{row}-C{row}"
+    if column_key == "flag":
+        return f'=IF(ROUND(D{row}/10000,2)<>0,"需要说明","")'
+    raise KeyError(column_key)
+
+
+# ---------------------------------------------------------------- data
+def _cell_value(kind: S.Kind, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == "money" or kind == "number":
+        return Decimal(str(value))
+    if kind == "date" and isinstance(value, str):
+        return dt.date.fromisoformat(value)
+    return value
+
+
+def _fill_sheet(ws: Worksheet, spec: S.Sheet, data: Any) -> None:
+    if not data:
+        return
+    if spec.is_fixed:
+        column = spec.columns.index(spec.input_column()) + 1
+        for key, value in data.items():
+            kind = spec.fixed_kind(spec.fixed_row(key))
+            cell = ws.cell(spec.fixed_row_number(key), column, _cell_value(kind, value))
+            if kind == "date":
+                cell.number_format = NUMBER_FORMATS["date"]
+        return
+    for offset, record in enumerate(data):
+        row = spec.first_data_row + offset
+        for key, value in record.items():
+            col = spec.column(key)
+            index = spec.columns.index(col) + 1
+            ws.cell(row, index, _cell_value(col.kind, value))
+            if row - spec.first_data_row >= STYLED_ROWS:
+                _style_input(ws.cell(row, index), col.kind)
+
+
+# ---------------------------------------------------------------- instructions
+def _write_instructions(ws: Worksheet) -> None:
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 12
+    ws.column_dimensions["C"].width = 90
+    lines = [
+        ("单位预算公开 数据填报表", None, None),
+        ("本表由 budget-author 生成。填好后运行 budget-author check 检查，再运行 budget-author build 生成公开文件。", None, None),
+        ("", None, None),
+        ("填写规则", None, None),
+        ("· 金额一律以“元”为单位，精确到分（最多两位小数）；公开文件中显示为万元，由系统统一四舍五入。", None, None),
+        ("· 只填写明细（项级科目、款级经济科目、每个项目）；类、款合计和各种总计由系统计算，表中的合计公式仅供参考。", None, None),
+        ("· 浅黄色单元格为填写区；灰色单元格为自动计算或固定内容，请勿修改。", None, None),
+        ("· 带 * 的栏目必须填写。编码可从下拉列表选择，也可直接输入；内置表未收录的编码请在“自定义科目”中补充名称。", None, None),
+        ("· 可以使用全角数字、千分位逗号；“-”视为 0。请不要在金额中写“万元”等单位。", None, None),
+        ("", None, None),
+        ("工作表", "分组", "说明"),
+    ]
+    for spec in S.SHEETS:
+        lines.append((spec.title, spec.group, spec.intro))
+    for row, (a, b, c) in enumerate(lines, start=1):
+        ws.cell(row, 1, a)
+        if b is not None:
+            ws.cell(row, 2, b)
+        if c is not None:
+            ws.cell(row, 3, c).alignment = Alignment(wrap_text=True, vertical="top")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A4"].font = Font(bold=True)
+    for col in "ABC":
+        ws[f"{col}{len(lines) - len(S.SHEETS)}"].font = Font(bold=True)
+    ws.sheet_properties.tabColor = "7F7F7F"
