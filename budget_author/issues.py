@@ -47,7 +47,7 @@ class Issue:
         return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
 
 
-def issue(code: str, where: Where | None = None, related: Iterable[Where] = (), **params: Any) -> Issue:
+def issue(code: str, where: Where | None = None, /, related: Iterable[Where] = (), **params: Any) -> Issue:
     """Build an Issue from its catalogue entry. Unknown codes are a programming error."""
     entry = CATALOGUE[code]
     sheet, cell = where if where else (None, None)

@@ -68,6 +68,7 @@ def build_workbook(data: Mapping[str, Any]) -> Workbook:
         ws.sheet_properties.tabColor = TAB_COLORS[spec.group]
         _layout_sheet(ws, spec, lists)
         _fill_sheet(ws, spec, data.get(spec.key))
+        _set_print_area(ws, spec, data.get(spec.key))
     _write_instructions(instructions)
     lists.ws.sheet_state = "hidden"
     meta = workbook.create_sheet(S.META_TITLE)
@@ -124,10 +125,30 @@ def _layout_sheet(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
         ws.column_dimensions[S.column_letter(index)].width = col.width
     ws.row_dimensions[1].height = 32
     ws.freeze_panes = ws.cell(spec.first_data_row, 1)
+    _fit_to_page_width(ws)
     if spec.is_fixed:
         _layout_fixed(ws, spec, lists)
     else:
         _layout_table(ws, spec, lists)
+
+
+def _set_print_area(ws: Worksheet, spec: S.Sheet, data: Any) -> None:
+    """Print the filled rows (at least a page of blank ones), not all the styled empty rows."""
+    if spec.is_fixed:
+        last = spec.last_data_row
+    else:
+        last = spec.first_data_row + max(len(data or ()), 20) - 1
+    ws.print_area = f"A1:{S.column_letter(len(spec.columns))}{last}"
+
+
+def _fit_to_page_width(ws: Worksheet) -> None:
+    """Printed, a sheet is landscape A4, one page wide, header row repeated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
 
 
 def _style_input(cell, kind: S.Kind) -> None:
@@ -329,32 +350,41 @@ def _fill_sheet(ws: Worksheet, spec: S.Sheet, data: Any) -> None:
 
 # ---------------------------------------------------------------- instructions
 def _write_instructions(ws: Worksheet) -> None:
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 90
-    lines = [
-        ("单位预算公开 数据填报表", None, None),
-        ("本表由 budget-author 生成。填好后运行 budget-author check 检查，再运行 budget-author build 生成公开文件。", None, None),
-        ("", None, None),
-        ("填写规则", None, None),
-        ("· 金额一律以“元”为单位，精确到分（最多两位小数）；公开文件中显示为万元，由系统统一四舍五入。", None, None),
-        ("· 只填写明细（项级科目、款级经济科目、每个项目）；类、款合计和各种总计由系统计算，表中的合计公式仅供参考。", None, None),
-        ("· 浅黄色单元格为填写区；灰色单元格为自动计算或固定内容，请勿修改。", None, None),
-        ("· 带 * 的栏目必须填写。编码可从下拉列表选择，也可直接输入；内置表未收录的编码请在“自定义科目”中补充名称。", None, None),
-        ("· 可以使用全角数字、千分位逗号；“-”视为 0。请不要在金额中写“万元”等单位。", None, None),
-        ("", None, None),
-        ("工作表", "分组", "说明"),
+    widths = {"A": 22, "B": 12, "C": 100}
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
+    rules = [
+        "本表由 budget-author 生成。填好后运行 budget-author check 检查，再生成公开文件。",
+        "",
+        "填写规则",
+        "· 金额一律以“元”为单位，精确到分（最多两位小数）；公开文件中显示为万元，由系统统一四舍五入。",
+        "· 只填写明细（项级功能科目、款级经济科目、每个项目）；类、款合计和各种总计由系统计算，表中的合计公式仅供参考。",
+        "· 浅黄色单元格为填写区；灰色单元格为自动计算或固定内容，请勿修改。",
+        "· 带 * 的栏目必须填写。编码可从下拉列表选择，也可直接输入；内置表未收录的编码请在“自定义科目”中补充名称。",
+        "· 可以使用全角数字、千分位逗号；“-”视为 0。请不要在金额中写“万元”等单位。",
+        "· 蓝色标签的工作表是数据，绿色是文字说明，橙色是上年数、资产、采购和绩效。",
+        "",
     ]
+    ws.cell(1, 1, "单位预算公开 数据填报表").font = Font(bold=True, size=14)
+    row = 2
+    for text in rules:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        cell = ws.cell(row, 1, text)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if text == "填写规则":
+            cell.font = Font(bold=True)
+        row += 1
+    for col, text in enumerate(("工作表", "分组", "说明"), start=1):
+        cell = ws.cell(row, col, text)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
     for spec in S.SHEETS:
-        lines.append((spec.title, spec.group, spec.intro))
-    for row, (a, b, c) in enumerate(lines, start=1):
-        ws.cell(row, 1, a)
-        if b is not None:
-            ws.cell(row, 2, b)
-        if c is not None:
-            ws.cell(row, 3, c).alignment = Alignment(wrap_text=True, vertical="top")
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A4"].font = Font(bold=True)
-    for col in "ABC":
-        ws[f"{col}{len(lines) - len(S.SHEETS)}"].font = Font(bold=True)
+        row += 1
+        for col, text in enumerate((spec.title, spec.group, spec.intro), start=1):
+            cell = ws.cell(row, col, text)
+            cell.border = BORDER
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _fit_to_page_width(ws)
+    ws.page_setup.orientation = "portrait"
     ws.sheet_properties.tabColor = "7F7F7F"
