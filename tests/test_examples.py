@@ -83,3 +83,15 @@ def test_workbook_saved_by_libreoffice_checks_clean(tmp_path):
     result = check_workbook(resaved)
     assert result.issues == []
     assert result.parsed.budget == check_workbook(source).parsed.budget
+
+
+def test_example_data_reproduces_every_displayed_reference_figure():
+    """tools/verify_example_data.py recomputes the references' displayed figures from the data files."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "verify_example_data.py")],
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout) == (0, "")

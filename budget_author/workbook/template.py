@@ -80,6 +80,8 @@ def build_workbook(data: Mapping[str, Any]) -> Workbook:
         meta.cell(row, 2, value)
     meta.sheet_state = "hidden"
     workbook.active = 0
+    # Our formulas carry no cached values: ask Excel, WPS and LibreOffice to compute them on opening.
+    workbook.calculation.fullCalcOnLoad = True
     return workbook
 
 
