@@ -1,0 +1,43 @@
+"""Names from codes: the bundled classifications, the unit's own entries, then typed names."""
+
+from __future__ import annotations
+
+from budget_author import classification as C
+from budget_author.model import Budget
+
+
+class Names:
+    def __init__(self, budget: Budget):
+        def additions(scheme: str) -> dict[str, str]:
+            return {c.code: c.name for c in budget.custom_codes if c.scheme == scheme}
+
+        self.budget = budget
+        self._functional = C.bundled(C.FUNCTIONAL).with_additions(additions(C.FUNCTIONAL))
+        self._economic = C.bundled(C.ECONOMIC_DEPT).with_additions(additions(C.ECONOMIC_DEPT))
+        self._gov = C.bundled(C.ECONOMIC_GOV).with_additions(additions(C.ECONOMIC_GOV))
+        self._typed_functional = {f.code: f.name for f in budget.expenditure if f.name}
+        self._typed_economic = {f.code: f.name for f in budget.basic_economic if f.name}
+        self._gov_override = {f.code: f.gov_code for f in budget.basic_economic if f.gov_code}
+        self._gov_override_custom = {c.code: c.gov_code for c in budget.custom_codes
+                                     if c.scheme == C.ECONOMIC_DEPT and c.gov_code}
+        self._admin = bool(budget.unit and budget.unit.is_admin)
+
+    def functional(self, code: str) -> str:
+        return self._functional.name(code) or self._typed_functional.get(code, "")
+
+    def functional_classes(self) -> list[str]:
+        return self._functional.codes(3)
+
+    def economic(self, code: str) -> str:
+        return self._economic.name(code) or self._typed_economic.get(code, "")
+
+    def gov_code_for(self, dept_code: str) -> str:
+        if dept_code in self._gov_override:
+            return self._gov_override[dept_code]
+        if dept_code in self._gov_override_custom:
+            return self._gov_override_custom[dept_code]
+        admin, institution = C.dept_to_gov().get(dept_code, ("", ""))
+        return admin if self._admin else institution
+
+    def gov_name_for(self, dept_code: str) -> str:
+        return self._gov.name(self.gov_code_for(dept_code)) or ""

@@ -1,0 +1,205 @@
+"""Table specs (profile data) + facts → TableViews. One builder per row kind, none per table."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import zip_longest
+from typing import Any, Callable, Mapping
+
+from budget_author.compute.facts import Fact, select, total
+from budget_author.compute.names import Names
+from budget_author.compute.view import Cell, Figures, TableView
+from budget_author.display import chinese_numeral, table_amount
+from budget_author.model import Budget
+
+Spec = Mapping[str, Any]
+
+
+class TableContext:
+    def __init__(self, spec: Spec, budget: Budget, data: dict[str, list[Fact]], names: Names, figures: Figures,
+                 fmt: Callable[[str], str]):
+        self.spec = spec
+        self.budget = budget
+        self.data = data
+        self.names = names
+        self.figures = figures
+        self.fmt = fmt
+        self.number = spec["number"]
+        self.columns = spec.get("columns", [])
+
+    def amount_cell(self, key: str, value: Decimal) -> Cell:
+        text = table_amount(value)
+        full_key = f"table.{self.number}.{key}"
+        self.figures.add(full_key, value, text, "元")
+        return Cell(text, "num", key=full_key)
+
+    def column_cells(self, row_key: str, facts: list[Fact], extra: Mapping | None = None) -> list[Cell]:
+        return [self.amount_cell(f"{row_key}.{col['key']}", total(facts, col.get("filter"), extra))
+                for col in self.columns]
+
+
+def _scoped(ctx: TableContext, dataset: str, scope_key: str = "scope") -> list[Fact]:
+    return select(ctx.data[dataset], ctx.spec.get(scope_key))
+
+
+# ---------------------------------------------------------------- builders
+def _functional_rows(ctx: TableContext, facts: list[Fact]) -> list[list[Cell]]:
+    """合计, then every 类/款/项 that has a non-zero figure, in code order."""
+    present = sorted({f.dims["code"] for f in facts if f.amount != 0})
+    rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts)]]
+    prefixes = sorted({code[:n] for code in present for n in (3, 5, 7)}, key=lambda c: (c[:3], c[:5], c))
+    for code in prefixes:
+        within = [f for f in facts if f.dims["code"].startswith(code)]
+        level = {3: 1, 5: 2, 7: 3}[len(code)]
+        rows.append([Cell(code, "code"), Cell(ctx.names.functional(code), f"name lv{level}"),
+                     *ctx.column_cells(code, within)])
+    return rows
+
+
+def build_functional(ctx: TableContext) -> list[list[Cell]]:
+    return _functional_rows(ctx, _scoped(ctx, "expenditure"))
+
+
+def build_economic(ctx: TableContext) -> list[list[Cell]]:
+    facts = _scoped(ctx, "economic")
+    rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts)]]
+    codes = sorted({f.dims["code"] for f in facts if f.amount != 0})
+    for klass in sorted({c[:3] for c in codes}):
+        within = [f for f in facts if f.dims["code"].startswith(klass)]
+        rows.append([Cell(ctx.names.economic(klass), "name lv1"), Cell(""), *ctx.column_cells(klass, within)])
+        for code in (c for c in codes if c.startswith(klass)):
+            mine = [f for f in facts if f.dims["code"] == code]
+            rows.append([Cell(ctx.names.economic(code), "name lv2"), Cell(ctx.names.gov_name_for(code), "name"),
+                         *ctx.column_cells(code, mine)])
+    return rows
+
+
+def _income_item_rows(ctx: TableContext, facts: list[Fact], prefix: str = "") -> list[list[Cell]]:
+    def cell(key: str, value: Decimal) -> Cell:
+        return ctx.amount_cell(f"{prefix}{key}", value)
+
+    rows = [[Cell("合计", "label"), Cell(""), cell("total.amount", total(facts))]]
+    for fact in sorted(facts, key=lambda f: f.dims["code"]):
+        if fact.amount != 0:
+            rows.append([Cell(fact.dims["code"], "code"), Cell(fact.dims["name"], "name"),
+                         cell(f"{fact.dims['code']}.amount", fact.amount)])
+    return rows
+
+
+def build_income_items(ctx: TableContext) -> list[list[Cell]]:
+    return _income_item_rows(ctx, _scoped(ctx, "income_items"))
+
+
+def build_soe_balance(ctx: TableContext) -> list[list[Cell]]:
+    left = _income_item_rows(ctx, _scoped(ctx, "income_items", "income_scope"), prefix="income.")
+    right = _functional_rows(ctx, _scoped(ctx, "expenditure"))
+    blank_left = [Cell(""), Cell(""), Cell("", "num")]
+    blank_right = [Cell(""), Cell("")] + [Cell("", "num") for _ in ctx.columns]
+    return [(a or blank_left) + (b or blank_right) for a, b in zip_longest(left, right)]
+
+
+def build_balance(ctx: TableContext) -> list[list[Cell]]:
+    """Income by source on the left, expenditure by every 功能分类 类 on the right, then the footer."""
+    spec = ctx.spec
+    income = select(ctx.data["income"], spec.get("scope"))
+    spending = select(ctx.data["expenditure"], spec.get("scope"))
+    left = []
+    for index, item in enumerate(spec["income_rows"]):
+        left.append([Cell(item["label"], "label"), ctx.amount_cell(f"income.{index}", total(income, item["filter"]))])
+    right = []
+    for index, klass in enumerate(ctx.names.functional_classes(), start=1):
+        within = [f for f in spending if f.dims["code"].startswith(klass)]
+        label = f"{chinese_numeral(index)}、{ctx.names.functional(klass)}"
+        right.append([Cell(label, "label"), *ctx.column_cells(klass, within)])
+    blank_left = [Cell(""), Cell("", "num")]
+    blank_right = [Cell("")] + [Cell("", "num") for _ in ctx.columns]
+    rows = [(a or blank_left) + (b or blank_right) for a, b in zip_longest(left, right)]
+    for index, foot in enumerate(spec.get("footer", [])):
+        cells = [Cell(foot["left"], "label")]
+        if "income" in foot:
+            cells.append(ctx.amount_cell(f"footer.{index}.income", total(income, foot["income"])))
+        else:
+            cells.append(Cell("", "num"))
+        cells.append(Cell(foot.get("right", ""), "label"))
+        if foot.get("sums"):
+            cells.extend(ctx.column_cells(f"footer.{index}", spending))
+        else:
+            cells.extend(Cell("", "num") for _ in ctx.columns)
+        rows.append(cells)
+    return rows
+
+
+def build_fixed(ctx: TableContext) -> list[list[Cell]]:
+    facts = _scoped(ctx, ctx.spec["dataset"])
+    rows = []
+    for item in ctx.spec["fixed_rows"]:
+        within = select(facts, item.get("filter"))
+        cls = f"label lv{1 + item.get('indent', 0)}"
+        rows.append([Cell(item["label"], cls), *ctx.column_cells(item["key"], within)])
+    if ctx.spec.get("unit_row") and total(facts) != 0:
+        rows.append([Cell(ctx.budget.unit.name, "label lv2"), *ctx.column_cells("unit", facts)])
+    return rows
+
+
+def build_projects(ctx: TableContext) -> list[list[Cell]]:
+    facts = _scoped(ctx, "projects")
+    rows = [[Cell(ctx.budget.unit.name, "label"), *ctx.column_cells("unit", facts)]]
+    for index, project in enumerate(ctx.budget.projects):
+        mine = [f for f in facts if f.dims["project"] == index]
+        if total(mine) != 0:
+            rows.append([Cell(project.name, "name lv2"), *ctx.column_cells(f"project{index + 1}", mine)])
+    return rows
+
+
+BUILDERS: dict[str, Callable[[TableContext], list[list[Cell]]]] = {
+    "functional": build_functional,
+    "economic": build_economic,
+    "income_items": build_income_items,
+    "soe_balance": build_soe_balance,
+    "balance": build_balance,
+    "fixed": build_fixed,
+    "projects": build_projects,
+}
+
+
+def _is_empty(figures: Figures, number: int) -> bool:
+    prefix = f"table.{number}."
+    return all(f.value == 0 for k, f in figures.by_key.items() if k.startswith(prefix))
+
+
+def _empty_body(spec: Spec, body: list[list[Cell]]) -> list[list[Cell]]:
+    """What an empty table still shows: its 合计 (or fixed) rows, blank; none for project lists."""
+    kind = spec["rows"]
+    if kind == "projects":
+        return []
+    if kind in ("fixed", "balance"):
+        keep = body if kind == "balance" else body[: len(spec["fixed_rows"])]
+    else:
+        keep = body[:1]
+    return [[Cell("" if c.cls == "num" else c.text, c.cls, c.colspan, c.rowspan) for c in row] for row in keep]
+
+
+def build_table(spec: Spec, budget: Budget, data: dict[str, list[Fact]], names: Names, figures: Figures,
+                fmt: Callable[[str], str], label: str, toc: str, empty_note: str) -> TableView:
+    ctx = TableContext(spec, budget, data, names, figures, fmt)
+    body = BUILDERS[spec["rows"]](ctx)
+    empty = _is_empty(figures, spec["number"])
+    header = [[Cell(fmt(c["text"]), "head", c.get("colspan", 1), c.get("rowspan", 1)) for c in row]
+              for row in spec["header"]]
+    title = fmt(spec["title"])
+    return TableView(
+        number=spec["number"],
+        anchor=f"table-{spec['number']}",
+        label=label.format(number=spec["number"]),
+        title=title,
+        toc_title=toc.format(numeral=chinese_numeral(spec["number"]), title=title),
+        unit_line=f"单位名称：{budget.unit.name}",
+        measure="单位：万元",
+        header=header,
+        body=_empty_body(spec, body) if empty else body,
+        widths=list(spec["widths"]),
+        empty=empty,
+        empty_note=empty_note,
+        landscape=bool(spec.get("landscape")),
+    )
+

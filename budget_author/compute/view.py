@@ -1,0 +1,92 @@
+"""The report view model: plain data the templates place, never compute.
+
+Every number the document shows is a Figure with a stable key; the manifest
+(and the redline) are the figures by key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    value: Decimal | None  # exact: 元 for money, percent points for shares, a count
+    text: str  # as the document shows it
+    unit: str = ""  # "元", "%", "个", …
+
+
+class Figures:
+    """Collects every figure shown, by key. A key is registered once."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[str, Figure] = {}
+
+    def add(self, key: str, value: Decimal | None, text: str, unit: str = "") -> str:
+        existing = self.by_key.get(key)
+        if existing is not None and (existing.value, existing.text) != (value, text):
+            raise ValueError(f"figure {key} registered twice with different values")
+        self.by_key[key] = Figure(key, value, text, unit)
+        return text
+
+
+@dataclass
+class Cell:
+    text: str = ""
+    cls: str = ""
+    colspan: int = 1
+    rowspan: int = 1
+    key: str | None = None
+
+
+@dataclass
+class TableView:
+    number: int
+    anchor: str
+    label: str
+    title: str
+    toc_title: str
+    unit_line: str
+    measure: str
+    header: list[list[Cell]]
+    body: list[list[Cell]]
+    widths: list[int]
+    empty: bool
+    empty_note: str
+    landscape: bool = False
+
+
+@dataclass
+class Section:
+    """A titled block of the narrative or the overview: paragraphs, and optional extras."""
+
+    anchor: str
+    title: str
+    toc: bool = True
+    level: int = 2
+    paragraphs: list[str] = field(default_factory=list)
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # sub-headings, chart, forms
+    children: list["Section"] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    anchor: str
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    tables: list[TableView] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    unit_name: str
+    year: int
+    title: str  # "2025年度单位预算公开"
+    running_head: str
+    parts: list[Part]
+    figures: Figures
+    glossary_title: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
