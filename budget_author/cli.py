@@ -20,7 +20,7 @@ import click
 from budget_author import __version__
 from budget_author.issues import Issue, Severity, issue
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_OUTPUT = 0, 1, 2, 3
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_RENDER = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70
 REPEAT_LIMIT = 20  # problems of one code per sheet shown before "……另有 N 处"
 
@@ -30,6 +30,7 @@ EXIT_CODES_HELP = """\b
   1  填报数据有错误
   2  文件无法使用（不是 .xlsx、文件损坏、设有密码等）
   3  输出文件无法写入
+  4  无法生成 PDF（缺少中文字体、文档引用了外部资源等）
   70 程序内部错误（请把提示信息和填报表发给维护人员）"""
 
 
@@ -57,6 +58,7 @@ def cli() -> None:
       1. budget-author init 填报表.xlsx      生成空白填报表
       2. 在 Excel/WPS 中填写
       3. budget-author check 填报表.xlsx     检查，列出全部问题
+      4. budget-author build 填报表.xlsx     生成公开文件 PDF
     """
 
 
@@ -143,3 +145,44 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
         click.echo(f"……“{sheet or '文件'}”中另有 {count} 处同类问题（{code}）。")
     errors = sum(i.severity is Severity.ERROR for i in issues)
     click.echo(f"共 {errors} 个错误，{len(issues) - errors} 个警告：{path}")
+
+
+@cli.command("build", epilog=EXIT_CODES_HELP)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="PDF 的保存位置（默认：与填报表同名的 .pdf）。")
+@click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
+@click.option("--html", "with_html", is_flag=True, help="同时生成可在网站发布的 HTML（单个文件，样式内嵌）。")
+def build_command(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
+    """检查填报表 PATH，没有错误时生成单位预算公开 PDF。
+
+    先做与 check 相同的检查：有错误时列出问题，不生成 PDF。输出文件先写入临时文件再改名，
+    不会留下写了一半的文件；填报表本身不会被修改。
+    """
+    from budget_author.build import build_document
+    from budget_author.render.pdf import RenderError, MESSAGES
+    from budget_author.workbook.read import InputError
+
+    try:
+        result = build_document(path, output, draft=draft, html=with_html)
+    except InputError as exc:
+        _print([issue(exc.code, **_input_params(exc))], path, "text")
+        sys.exit(EXIT_UNUSABLE)
+    except RenderError as exc:
+        click.echo(MESSAGES.get(exc.code, exc.code).format(**getattr(exc, "params", {})), err=True)
+        sys.exit(EXIT_RENDER)
+    except OSError as exc:
+        target = output or path.with_suffix(".pdf")
+        click.echo(f"无法写入 {target}：{exc.strerror or exc}。请检查文件夹是否可写，"
+                   "或先在 PDF 阅读器中关闭该文件；原有文件保持不变。", err=True)
+        sys.exit(EXIT_OUTPUT)
+    problems = result.check.issues
+    if not result.check.ok:
+        _print(problems, path, "text")
+        click.echo("填报表有错误，未生成 PDF。请改正后重新运行。")
+        sys.exit(EXIT_PROBLEMS)
+    if problems:
+        _print(problems, path, "text")
+    click.echo(f"已生成：{result.pdf}（{result.pages} 页，{result.seconds:.1f} 秒）")
+    if result.html:
+        click.echo(f"已生成：{result.html}")

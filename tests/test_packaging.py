@@ -26,8 +26,11 @@ def test_wheel_contains_data_templates_and_styles(wheel):
         "budget_author/classification/data/functional_classification.csv",
         "budget_author/classification/data/economic_dept_to_gov.csv",
         "budget_author/classification/data/PROVENANCE.md",
-        "budget_author/templates/README.md",
-        "budget_author/styles/README.md",
+        "budget_author/templates/document.html",
+        "budget_author/templates/partials/table.html",
+        "budget_author/profiles/shanxi/profile.toml",
+        "budget_author/profiles/shanxi/tables.toml",
+        "budget_author/styles/print.css",
         "budget_author/cli.py",
     ):
         assert required in names, required

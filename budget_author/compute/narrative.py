@@ -156,7 +156,7 @@ class _Narrative:
         def group(cost: str, key: str) -> dict[str, Any]:
             codes = sorted({f.code for f in facts if f.amount and cost_kind(f.code) == cost})
             return {"amount": self.money(f"六.{key}", A.economic(b, source=GPB, cost=cost)),
-                    "items": [self.names.economic(c) for c in codes]}
+                    "names": [self.names.economic(c) for c in codes]}
 
         return {
             "total": self.money("六.total", A.economic(b, source=GPB)),
@@ -182,7 +182,7 @@ class _Narrative:
             "none": total == 0 and prior_total == 0,
             "total": self.money("七.total", total),
             "change": self.change("七.total", total, b.prior.get("three_public_total"), "three_public_total"),
-            "items": items,
+            "entries": items,
         }
 
     def admin_running(self) -> dict[str, Any]:

@@ -1,0 +1,54 @@
+"""build: check → compute → render → write. Refuses to render a workbook with errors."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from budget_author.check import CheckResult, check_workbook
+from budget_author.compute.report import Report, compute_report
+from budget_author.fileio import atomic_write
+from budget_author.paths import resource_dir
+from budget_author.render.html import STYLESHEET, render_html
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    pdf: Path | None = None
+    html: Path | None = None
+    pages: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    report: Report | None = None
+
+
+def default_output(workbook: Path) -> Path:
+    return Path(workbook).with_suffix(".pdf")
+
+
+def build_document(workbook: Path, output: Path | None = None, *, draft: bool = False,
+                   html: bool = False) -> BuildResult:
+    """Build the PDF (and, with html=True, a self-contained HTML beside it)."""
+    from budget_author.render.pdf import check_fonts, write_pdf
+
+    started = time.perf_counter()
+    checked = check_workbook(workbook)
+    result = BuildResult(check=checked)
+    if not checked.ok:
+        return result
+    check_fonts()
+    report = compute_report(checked.parsed.budget)
+    result.report = report
+    output = Path(output) if output else default_output(workbook)
+    document = render_html(report, draft=draft)
+    written = write_pdf(document, output, title=f"{report.unit_name}{report.title}", author=report.unit_name)
+    result.pdf, result.pages, result.warnings = written.path, written.pages, list(written.warnings)
+    if html:
+        css = (resource_dir("styles") / STYLESHEET).read_text(encoding="utf-8")
+        page = render_html(report, draft=draft, inline_css=css)
+        result.html = atomic_write(output.with_suffix(".html"),
+                                   lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
+    result.seconds = time.perf_counter() - started
+    return result

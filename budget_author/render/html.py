@@ -1,0 +1,121 @@
+"""render_html: the report view model → one HTML document. The one Jinja environment lives here.
+
+Autoescape is on for every template, whatever its name, and for the profile's
+sentence templates; undefined names fail (StrictUndefined). Workbook text is
+never marked safe: it reaches the page only through escaping templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from budget_author.compute.report import Report
+from budget_author.paths import resource_dir
+from budget_author.render.chart import Slice, structure_chart_svg
+
+STYLESHEET = "print.css"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(resource_dir("templates"))),
+        autoescape=True,  # every template, whatever its file name, and from_string templates
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+@dataclass
+class TocEntry:
+    level: int
+    title: str
+    anchor: str
+
+
+@dataclass
+class NarrativeBlock:
+    anchor: str
+    title: str
+    level: int  # 2: section; 3: sub-heading
+    toc: bool
+    paragraphs: list[Markup]
+    chart: Markup | None = None
+    forms: bool = False
+
+
+def _sentence_renderer(report: Report):
+    env = environment()
+    macros = report.profile["narrative"]["macros"]
+
+    @lru_cache(maxsize=None)
+    def compile_(template: str):
+        return env.from_string(macros + template)
+
+    def render(template: str) -> Markup:
+        # The template output is already escaped (autoescape on), so it is safe to place as is.
+        return Markup(compile_(template).render(n=report.n).strip())
+
+    return render
+
+
+def narrative_blocks(report: Report) -> list[NarrativeBlock]:
+    render = _sentence_renderer(report)
+    blocks: list[NarrativeBlock] = []
+    for index, section in enumerate(report.profile["narrative"]["sections"], start=1):
+        anchor = f"narrative-{index}"
+        paragraphs = [p for p in (render(t) for t in section.get("paragraphs", [])) if p]
+        blocks.append(NarrativeBlock(anchor, section["title"], 2, True, paragraphs))
+        for sub_index, sub in enumerate(section.get("subsections", []), start=1):
+            if "texts" in sub:
+                texts = report.texts.get(sub["texts"]) or []
+                paragraphs = [Markup.escape(t) for t in texts] or [render(sub["default"])]
+            else:
+                paragraphs = [p for p in (render(t) for t in sub.get("paragraphs", [])) if p]
+            chart = None
+            if sub.get("chart"):
+                chart = Markup(structure_chart_svg(
+                    [Slice(c.label, c.amount, c.share, c.fraction) for c in report.chart],
+                    title=report.profile["chart_title"],
+                ))
+            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", sub["title"], 3, bool(sub.get("toc")),
+                                         paragraphs, chart))
+        if section.get("forms"):
+            blocks[-1].forms = True
+    return blocks
+
+
+def table_of_contents(report: Report, blocks: list[NarrativeBlock]) -> list[TocEntry]:
+    titles = report.part_titles
+    toc = [
+        TocEntry(1, titles["overview"], "part-overview"),
+        TocEntry(2, report.profile["overview"]["duties"], "duties"),
+        TocEntry(2, report.profile["overview"]["organisation"], "organisation"),
+        TocEntry(1, titles["tables"], "part-tables-title"),
+        *(TocEntry(2, t.toc_title, t.anchor) for t in report.tables),
+        TocEntry(1, titles["narrative"], "part-narrative"),
+        *(TocEntry(b.level, b.title, b.anchor) for b in blocks if b.toc),
+        TocEntry(1, titles["glossary"], "part-glossary"),
+    ]
+    return toc
+
+
+def render_html(report: Report, *, draft: bool = False, inline_css: str | None = None) -> str:
+    """The whole document as HTML. With inline_css, the stylesheet is embedded (web version)."""
+    blocks = narrative_blocks(report)
+    context: dict[str, Any] = {
+        "r": report,
+        "toc": table_of_contents(report, blocks),
+        "blocks": blocks,
+        "draft": draft,
+        "stylesheet": STYLESHEET,
+        "inline_css": inline_css,
+    }
+    return environment().get_template("document.html").render(**context)
