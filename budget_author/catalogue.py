@@ -92,5 +92,9 @@ CATALOGUE: dict[str, Entry] = {
     "REASON_MISSING": Entry(E, "缺少增减变动原因", "{label}本年 {current} 万元，上年 {prior} 万元，{direction} {change} 万元，需要说明原因。请在此填写原因。"),
     "PRIOR_MISSING": Entry(E, "缺少上年数", "“{label}”的上年数没有填写，无法计算增减变化。请填写上年预算数（没有则填 0）。"),
     "UNIT_YEAR_META": Entry(W, "年度与填报表不符", "“单位信息”中的预算年度为 {year}，填报表生成时记录的年度为 {meta_year}。请确认年度无误。"),
+    # ---------------------------------------------------------- rendering (exit 4)
+    "RENDER_NO_CJK_FONT": Entry(E, "缺少中文字体", "没有找到中文字体（Noto Serif CJK SC / Noto Sans CJK SC），生成的 PDF 会出现方框乱码。请安装中文字体后重试：sudo apt-get install fonts-noto-cjk"),
+    "RENDER_FORBIDDEN_FETCH": Entry(E, "拒绝加载外部资源", "文档试图加载外部资源 {url}，为安全起见已拒绝，PDF 未生成。文档只能使用 styles/ 文件夹中的样式文件；请检查模板，删除对网络地址或本机其他文件的引用。"),
+    "RENDER_FAILED": Entry(E, "生成 PDF 失败", "生成 PDF 失败：{reason}。原有的 PDF 文件（如有）保持不变。"),
     "ASSETS_VEHICLES_OVER_QUOTA": Entry(W, "实有车辆超过编制", "实有公务用车 {actual} 辆，超过编制数 {quota} 辆。请核对。"),
 }

@@ -160,7 +160,7 @@ def build_command(path: Path, output: Path | None, draft: bool, with_html: bool)
     不会留下写了一半的文件；填报表本身不会被修改。
     """
     from budget_author.build import build_document
-    from budget_author.render.pdf import RenderError, MESSAGES
+    from budget_author.render.pdf import RenderError
     from budget_author.workbook.read import InputError
 
     try:
@@ -169,7 +169,7 @@ def build_command(path: Path, output: Path | None, draft: bool, with_html: bool)
         _print([issue(exc.code, **_input_params(exc))], path, "text")
         sys.exit(EXIT_UNUSABLE)
     except RenderError as exc:
-        click.echo(MESSAGES.get(exc.code, exc.code).format(**getattr(exc, "params", {})), err=True)
+        click.echo(f"[{exc.code}] {exc}", err=True)
         sys.exit(EXIT_RENDER)
     except OSError as exc:
         target = output or path.with_suffix(".pdf")
