@@ -222,3 +222,25 @@ def test_build_command_reports_path_pages_and_time(tmp_path):
     assert re.search(r"已生成：.*fenyang\.pdf（\d+ 页，\d+\.\d 秒）", result.output)
     assert source.read_bytes() == before  # the input is never touched
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
+
+
+def _font_cmap(family: str) -> set[int]:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    path, index = subprocess.run(["fc-match", "-f", "%{file}|%{index}", family], check=True,
+                                 capture_output=True, text=True).stdout.split("|")
+    if path.lower().endswith(".ttc"):
+        font = TTCollection(path).fonts[int(index)]
+    else:
+        font = TTFont(path)
+    return set(font.getBestCmap())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_tofu_every_character_has_a_glyph(built, name):
+    """Every character of the document is in the embedded CJK fonts (no .notdef boxes)."""
+    normal, _ = built[name]
+    covered = _font_cmap("Noto Serif CJK SC") & _font_cmap("Noto Sans CJK SC")
+    text = plain(normal.html.read_text(encoding="utf-8").split("<body>", 1)[1])
+    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in covered})
+    assert missing == []
