@@ -9,6 +9,7 @@ from pathlib import Path
 from budget_author.check import CheckResult, check_workbook
 from budget_author.compute.report import Report, compute_report
 from budget_author.fileio import atomic_write
+from budget_author.manifest import Change, build_manifest, compare, manifest_path, read_manifest, write_manifest
 from budget_author.paths import resource_dir
 from budget_author.render.html import STYLESHEET, render_html
 
@@ -22,6 +23,8 @@ class BuildResult:
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
     report: Report | None = None
+    manifest: Path | None = None
+    changes: list[Change] | None = None  # None: no earlier build to compare with
 
 
 def default_output(workbook: Path) -> Path:
@@ -45,6 +48,11 @@ def build_document(workbook: Path, output: Path | None = None, *, draft: bool = 
     document = render_html(report, draft=draft)
     written = write_pdf(document, output, title=f"{report.unit_name}{report.title}", author=report.unit_name)
     result.pdf, result.pages, result.warnings = written.path, written.pages, list(written.warnings)
+    manifest = build_manifest(report, workbook, written.pages)
+    previous = read_manifest(manifest_path(output))
+    if previous is not None:
+        result.changes = compare(previous["figures"], manifest["figures"])
+    result.manifest = write_manifest(manifest_path(output), manifest)
     if html:
         css = (resource_dir("styles") / STYLESHEET).read_text(encoding="utf-8")
         page = render_html(report, draft=draft, inline_css=css)

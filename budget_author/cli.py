@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -148,17 +149,31 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
 
 
 @cli.command("build", epilog=EXIT_CODES_HELP)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="PDF 的保存位置（默认：与填报表同名的 .pdf）。")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="一个填报表时：PDF 的保存位置（默认与填报表同名的 .pdf）；多个时：保存 PDF 的文件夹。")
 @click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
 @click.option("--html", "with_html", is_flag=True, help="同时生成可在网站发布的 HTML（单个文件，样式内嵌）。")
-def build_command(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="批量生成时同时运行的进程数（默认：本机 CPU 核数）。")
+def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool,
+                  jobs: int | None) -> None:
     """检查填报表 PATH，没有错误时生成单位预算公开 PDF。
 
     先做与 check 相同的检查：有错误时列出问题，不生成 PDF。输出文件先写入临时文件再改名，
-    不会留下写了一半的文件；填报表本身不会被修改。
+    不会留下写了一半的文件；填报表本身不会被修改。每次生成都在 PDF 旁写一个 .manifest.json，
+    再次生成时列出与上次相比变化了的数字。
+
+    PATH 是文件夹或多个文件时批量生成（财政局汇总发布）：并行生成每个单位的文件，显示进度，
+    最后列出汇总表；某个单位失败不影响其他单位，有任何失败时退出码不为 0。
     """
+    if len(paths) == 1 and not paths[0].is_dir():
+        _build_single(paths[0], output, draft, with_html)
+    else:
+        _build_batch(paths, output, draft, jobs)
+
+
+def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
     from budget_author.build import build_document
     from budget_author.render.pdf import RenderError
     from budget_author.workbook.read import InputError
@@ -186,3 +201,122 @@ def build_command(path: Path, output: Path | None, draft: bool, with_html: bool)
     click.echo(f"已生成：{result.pdf}（{result.pages} 页，{result.seconds:.1f} 秒）")
     if result.html:
         click.echo(f"已生成：{result.html}")
+    _print_changes(result.changes, "与上次生成的文件相比")
+
+
+BATCH_EXIT = {"有错误": EXIT_PROBLEMS, "无法读取": EXIT_UNUSABLE, "无法写入": EXIT_OUTPUT,
+              "无法生成": EXIT_RENDER, "进程崩溃": EXIT_INTERNAL}
+
+
+def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, jobs: int | None) -> None:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from budget_author.batch import build_many, collect_workbooks
+
+    workbooks = collect_workbooks(paths)
+    if not workbooks:
+        click.echo("没有找到填报表（.xlsx）。", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if output is not None:
+        if output.exists() and not output.is_dir():
+            click.echo(f"批量生成时 -o 应为文件夹：{output}", err=True)
+            sys.exit(EXIT_OUTPUT)
+        output.mkdir(parents=True, exist_ok=True)
+    console = Console(highlight=False)
+    with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("build", total=len(workbooks))
+        outcomes = build_many(workbooks, output_dir=output, draft=draft, jobs=jobs,
+                              on_done=lambda _: progress.advance(task))
+    table = Table(title="生成结果", show_lines=False)
+    for column in ("单位", "状态", "问题数", "页数", "秒", "说明"):
+        table.add_column(column, justify="right" if column in ("问题数", "页数", "秒") else "left")
+    for o in outcomes:
+        table.add_row(o.unit, o.status, str(o.problems), str(o.pages or ""), f"{o.seconds:.1f}",
+                      str(o.pdf) if o.ok else f"{o.workbook.name}：{o.message}")
+    console.print(table)
+    failed = [o for o in outcomes if not o.ok]
+    console.print(f"共 {len(outcomes)} 个单位：成功 {len(outcomes) - len(failed)} 个，失败 {len(failed)} 个。")
+    if failed:
+        sys.exit(max(BATCH_EXIT.get(o.status, EXIT_INTERNAL) for o in failed))
+
+
+@cli.command("watch", epilog=EXIT_CODES_HELP)
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="PDF 的保存位置（默认：与填报表同名的 .pdf）。")
+@click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
+def watch_command(path: Path, output: Path | None, draft: bool) -> None:
+    """监视填报表 PATH：每次在 Excel/WPS/LibreOffice 中保存后自动重新生成 PDF。
+
+    每一轮打印检查出的问题，或一行结果（文件、页数、用时）和与上次相比变化了的数字。
+    填报表有错误时保留上一次生成的 PDF。按 Ctrl-C 结束。
+    """
+    from budget_author.watch import watch_workbook
+
+    if not path.exists():
+        _print([issue("FILE_NOT_FOUND")], path, "text")
+        sys.exit(EXIT_UNUSABLE)
+    click.echo(f"正在监视 {path}，保存后自动重新生成；按 Ctrl-C 结束。")
+
+    def show(round_) -> None:
+        stamp = time.strftime("%H:%M:%S")
+        if round_.built:
+            result = round_.result
+            if round_.problems:
+                _print(round_.problems, path, "text")
+            click.echo(f"[{stamp}] 已生成：{result.pdf}（{result.pages} 页，{round_.seconds:.1f} 秒）")
+            _print_changes(result.changes, "与上次相比")
+        else:
+            _print(round_.problems, path, "text")
+            click.echo(f"[{stamp}] 填报表有问题，未重新生成；上一次生成的 PDF 保持不变。")
+
+    try:
+        watch_workbook(path, output, draft=draft, on_round=show)
+    except KeyboardInterrupt:
+        click.echo("已停止监视。")
+
+
+def _print_changes(changes, since: str) -> None:
+    from budget_author.manifest import redline_lines
+
+    if changes is None:
+        return
+    if not changes:
+        click.echo(f"{since}，没有数字发生变化。")
+        return
+    lines = redline_lines(changes)
+    click.echo(f"{since}，以下 {len(lines)} 处数字有变化：")
+    for line in lines:
+        click.echo(f"  {line}")
+
+
+@cli.command("diff", epilog=EXIT_CODES_HELP)
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+def diff_command(old: Path, new: Path) -> None:
+    """比较两个填报表生成的公开文件，列出所有变化了的数字（按文件中的位置和说法）。
+
+    不生成 PDF。两个填报表都必须检查无误；有错误时列出问题。可用于发布前确认：
+    除了有意修改的数字及其派生数字之外，没有别的数字发生变化。
+    """
+    from budget_author.check import check_workbook
+    from budget_author.compute.report import compute_report
+    from budget_author.manifest import compare, figures_of
+    from budget_author.workbook.read import InputError
+
+    reports = []
+    for path in (old, new):
+        try:
+            checked = check_workbook(path)
+        except InputError as exc:
+            _print([issue(exc.code, **_input_params(exc))], path, "text")
+            sys.exit(EXIT_UNUSABLE)
+        if not checked.ok:
+            _print(checked.issues, path, "text")
+            click.echo("填报表有错误，无法比较。请先改正。")
+            sys.exit(EXIT_PROBLEMS)
+        reports.append(compute_report(checked.parsed.budget))
+    _print_changes(compare(figures_of(reports[0]), figures_of(reports[1])), f"{new.name} 与 {old.name} 相比")

@@ -86,16 +86,17 @@ def _view(budget: Budget, profile: Profile, figures: Figures, form: PerfForm, pr
           year_line: str, number: int) -> FormView:
     unit = budget.unit
     key = f"form.{project.code or project.seq}"
+    group = f"项目支出绩效目标表：{project.name}（序号{project.seq}）"
 
-    def money(name: str, value) -> str:
+    def money(name: str, value, subject: str, measure: str) -> str:
         text = form_yuan(value)
-        figures.add(f"{key}.{name}", value, text, "元")
+        figures.add(f"{key}.{name}", value, text, "元", group=group, subject=subject, measure=measure)
         return text
 
     funds = []
     for row in profile["form"]["fund_rows"]:
-        impl = money(f"impl.{row['key']}", _fund(form.impl, row["key"]))
-        year = money(f"year.{row['key']}", _fund(form.year, row["key"]))
+        impl = money(f"impl.{row['key']}", _fund(form.impl, row["key"]), "实施期资金", row["label"])
+        year = money(f"year.{row['key']}", _fund(form.year, row["key"]), "年度资金", row["label"])
         funds.append((row.get("prefix", ""), row["label"], impl, year))
     texts: list[tuple[str, str]] = [(row["label"], getattr(form, row["key"])) for row in profile["form"]["text_rows"]]
     footer: list[Any] = list(profile["form"]["footer"])
@@ -108,8 +109,8 @@ def _view(budget: Budget, profile: Profile, figures: Figures, form: PerfForm, pr
         unit=unit.name,
         attribute=form.attribute,
         term=form.term,
-        impl_total=money("impl.total", form.impl.total),
-        year_total=money("year.total", form.year.total),
+        impl_total=money("impl.total", form.impl.total, "实施期资金", "总额"),
+        year_total=money("year.total", form.year.total, "年度资金", "总额"),
         funds=funds,
         texts=texts,
         goal_impl=form.goal_impl,

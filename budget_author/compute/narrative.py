@@ -251,5 +251,43 @@ class _Narrative:
         }
 
 
-def narrative_figures(budget: Budget, figures: Figures, names: Names) -> dict[str, Any]:
-    return _Narrative(budget, figures, names).build()
+# How the parts of a narrative figure's key read in the redline.
+_WORDS = {
+    "income": "预算收入", "expenditure": "预算支出", "total": "总计", "current": "本年", "carryover": "上年结转",
+    "basic": "基本支出", "project": "项目支出", "gpb": "一般公共预算", "gf": "政府性基金预算",
+    "soe": "国有资本经营预算", "special": "财政专户管理资金", "unit": "单位资金", "personnel": "人员经费",
+    "public_use": "公用经费", "abroad": "因公出国（境）费", "reception": "公务接待费",
+    "vehicle_running": "公务用车运行维护费", "vehicle_purchase": "公务用车购置费", "goods": "政府采购货物",
+    "works": "政府采购工程", "services": "政府采购服务", "overall": "整体绩效目标", "projects": "纳入绩效目标管理的项目",
+    "published": "公开绩效目标的项目", "vehicle_quota": "公务用车编制", "vehicles_actual": "实有公务用车",
+    "floor_area": "办公用房建筑面积", "equipment_50": "50万元以上通用设备", "equipment_100": "100万元以上通用设备",
+    "0": S.PROJECT_CATEGORIES[0], "1": S.PROJECT_CATEGORIES[1],
+    **{key: label for key, label in S.VEHICLE_KINDS},
+}
+_MEASURES = {"amount": "", "share": "占比", "change": "增减额", "change_percent": "增减幅度", "count": "个数"}
+
+
+def _label(parts: list[str], names: Names) -> tuple[str, str]:
+    """(subject, measure) of a narrative key's parts after the section: ["三", "basic", "share"] → 基本支出, 占比."""
+    measure = ""
+    if parts and parts[-1] in _MEASURES:
+        measure = _MEASURES[parts.pop()]
+    words = []
+    for index, part in enumerate(parts):
+        if part in ("class", "vehicles"):
+            continue
+        if index and parts[index - 1] == "class":
+            words.append(names.functional(part))
+        else:
+            words.append(_WORDS.get(part, part))
+    return " ".join(words) or "金额", measure
+
+
+def narrative_figures(budget: Budget, figures: Figures, names: Names,
+                      section_titles: dict[str, str] | None = None) -> dict[str, Any]:
+    n = _Narrative(budget, figures, names).build()
+    for key in [k for k in figures.by_key if k.startswith("narrative.")]:
+        section, *rest = key.split(".")[1:]
+        subject, measure = _label(rest, names)
+        figures.relabel(key, group=(section_titles or {}).get(section, section), subject=subject, measure=measure)
+    return n

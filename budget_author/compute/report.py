@@ -62,7 +62,8 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
                     profile["empty_note"])
         for spec in profile.tables
     ]
-    n = narrative_figures(budget, figures, names)
+    section_titles = {s["key"]: s["title"] for s in profile["narrative"]["sections"]}
+    n = narrative_figures(budget, figures, names, section_titles)
     chart = [ChartSlice(c["name"], c["amount"], c["share"], c["fraction"]) for c in n["gpb"]["classes"]]
     glossary_entries = [(g["term"], g["text"]) for g in profile["glossary"]]
     glossary_entries += [(g.term, g.text) for g in budget.glossary]

@@ -14,6 +14,13 @@ from budget_author.model import Budget
 
 Spec = Mapping[str, Any]
 
+# How a column is named in the redline, unless its spec gives a "label".
+COLUMN_LABELS = {
+    "total": "合计", "current": "当年预算安排", "carryover": "上年结转", "basic": "基本支出", "project": "项目支出",
+    "gpb": "一般公共预算", "gf": "政府性基金预算", "soe": "国有资本经营预算", "special": "财政专户管理资金",
+    "unit": "单位资金", "personnel": "人员经费", "public_use": "公用经费", "amount": "金额",
+}
+
 
 class TableContext:
     def __init__(self, spec: Spec, budget: Budget, data: dict[str, list[Fact]], names: Names, figures: Figures,
@@ -26,15 +33,17 @@ class TableContext:
         self.fmt = fmt
         self.number = spec["number"]
         self.columns = spec.get("columns", [])
+        self.group = ""  # the table's 目录 title, set by build_table
 
-    def amount_cell(self, key: str, value: Decimal) -> Cell:
+    def amount_cell(self, key: str, value: Decimal, subject: str = "", measure: str = "") -> Cell:
         text = table_amount(value)
         full_key = f"table.{self.number}.{key}"
-        self.figures.add(full_key, value, text, "元")
+        self.figures.add(full_key, value, text, "元", group=self.group, subject=subject, measure=measure)
         return Cell(text, "num", key=full_key)
 
-    def column_cells(self, row_key: str, facts: list[Fact], extra: Mapping | None = None) -> list[Cell]:
-        return [self.amount_cell(f"{row_key}.{col['key']}", total(facts, col.get("filter"), extra))
+    def column_cells(self, row_key: str, facts: list[Fact], subject: str = "") -> list[Cell]:
+        return [self.amount_cell(f"{row_key}.{col['key']}", total(facts, col.get("filter")), subject,
+                                 col.get("label", COLUMN_LABELS.get(col["key"], col["key"])))
                 for col in self.columns]
 
 
@@ -46,13 +55,14 @@ def _scoped(ctx: TableContext, dataset: str, scope_key: str = "scope") -> list[F
 def _functional_rows(ctx: TableContext, facts: list[Fact]) -> list[list[Cell]]:
     """合计, then every 类/款/项 that has a non-zero figure, in code order."""
     present = sorted({f.dims["code"] for f in facts if f.amount != 0})
-    rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts)]]
+    rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts, "合计")]]
     prefixes = sorted({code[:n] for code in present for n in (3, 5, 7)}, key=lambda c: (c[:3], c[:5], c))
     for code in prefixes:
         within = [f for f in facts if f.dims["code"].startswith(code)]
         level = {3: 1, 5: 2, 7: 3}[len(code)]
-        rows.append([Cell(code, "code"), Cell(ctx.names.functional(code), f"name lv{level}"),
-                     *ctx.column_cells(code, within)])
+        name = ctx.names.functional(code)
+        rows.append([Cell(code, "code"), Cell(name, f"name lv{level}"),
+                     *ctx.column_cells(code, within, f"{code} {name}")])
     return rows
 
 
@@ -62,27 +72,28 @@ def build_functional(ctx: TableContext) -> list[list[Cell]]:
 
 def build_economic(ctx: TableContext) -> list[list[Cell]]:
     facts = _scoped(ctx, "economic")
-    rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts)]]
+    rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts, "合计")]]
     codes = sorted({f.dims["code"] for f in facts if f.amount != 0})
     for klass in sorted({c[:3] for c in codes}):
         within = [f for f in facts if f.dims["code"].startswith(klass)]
-        rows.append([Cell(ctx.names.economic(klass), "name lv1"), Cell(""), *ctx.column_cells(klass, within)])
+        rows.append([Cell(ctx.names.economic(klass), "name lv1"), Cell(""),
+                     *ctx.column_cells(klass, within, f"{klass} {ctx.names.economic(klass)}")])
         for code in (c for c in codes if c.startswith(klass)):
             mine = [f for f in facts if f.dims["code"] == code]
             rows.append([Cell(ctx.names.economic(code), "name lv2"), Cell(ctx.names.gov_name_for(code), "name"),
-                         *ctx.column_cells(code, mine)])
+                         *ctx.column_cells(code, mine, f"{code} {ctx.names.economic(code)}")])
     return rows
 
 
 def _income_item_rows(ctx: TableContext, facts: list[Fact], prefix: str = "") -> list[list[Cell]]:
-    def cell(key: str, value: Decimal) -> Cell:
-        return ctx.amount_cell(f"{prefix}{key}", value)
+    def cell(key: str, value: Decimal, subject: str) -> Cell:
+        return ctx.amount_cell(f"{prefix}{key}", value, subject, "收入")
 
-    rows = [[Cell("合计", "label"), Cell(""), cell("total.amount", total(facts))]]
+    rows = [[Cell("合计", "label"), Cell(""), cell("total.amount", total(facts), "收入合计")]]
     for fact in sorted(facts, key=lambda f: f.dims["code"]):
         if fact.amount != 0:
             rows.append([Cell(fact.dims["code"], "code"), Cell(fact.dims["name"], "name"),
-                         cell(f"{fact.dims['code']}.amount", fact.amount)])
+                         cell(f"{fact.dims['code']}.amount", fact.amount, f"{fact.dims['code']} {fact.dims['name']}")])
     return rows
 
 
@@ -105,24 +116,25 @@ def build_balance(ctx: TableContext) -> list[list[Cell]]:
     spending = select(ctx.data["expenditure"], spec.get("scope"))
     left = []
     for index, item in enumerate(spec["income_rows"]):
-        left.append([Cell(item["label"], "label"), ctx.amount_cell(f"income.{index}", total(income, item["filter"]))])
+        left.append([Cell(item["label"], "label"),
+                     ctx.amount_cell(f"income.{index}", total(income, item["filter"]), item["label"], "收入")])
     right = []
     for index, klass in enumerate(ctx.names.functional_classes(), start=1):
         within = [f for f in spending if f.dims["code"].startswith(klass)]
         label = f"{chinese_numeral(index)}、{ctx.names.functional(klass)}"
-        right.append([Cell(label, "label"), *ctx.column_cells(klass, within)])
+        right.append([Cell(label, "label"), *ctx.column_cells(klass, within, label)])
     blank_left = [Cell(""), Cell("", "num")]
     blank_right = [Cell("")] + [Cell("", "num") for _ in ctx.columns]
     rows = [(a or blank_left) + (b or blank_right) for a, b in zip_longest(left, right)]
     for index, foot in enumerate(spec.get("footer", [])):
         cells = [Cell(foot["left"], "label")]
         if "income" in foot:
-            cells.append(ctx.amount_cell(f"footer.{index}.income", total(income, foot["income"])))
+            cells.append(ctx.amount_cell(f"footer.{index}.income", total(income, foot["income"]), foot["left"]))
         else:
             cells.append(Cell("", "num"))
         cells.append(Cell(foot.get("right", ""), "label"))
         if foot.get("sums"):
-            cells.extend(ctx.column_cells(f"footer.{index}", spending))
+            cells.extend(ctx.column_cells(f"footer.{index}", spending, foot.get("right", "")))
         else:
             cells.extend(Cell("", "num") for _ in ctx.columns)
         rows.append(cells)
@@ -135,19 +147,20 @@ def build_fixed(ctx: TableContext) -> list[list[Cell]]:
     for item in ctx.spec["fixed_rows"]:
         within = select(facts, item.get("filter"))
         cls = f"label lv{1 + item.get('indent', 0)}"
-        rows.append([Cell(item["label"], cls), *ctx.column_cells(item["key"], within)])
+        rows.append([Cell(item["label"], cls), *ctx.column_cells(item["key"], within, item["label"])])
     if ctx.spec.get("unit_row") and total(facts) != 0:
-        rows.append([Cell(ctx.budget.unit.name, "label lv2"), *ctx.column_cells("unit", facts)])
+        rows.append([Cell(ctx.budget.unit.name, "label lv2"), *ctx.column_cells("unit", facts, ctx.budget.unit.name)])
     return rows
 
 
 def build_projects(ctx: TableContext) -> list[list[Cell]]:
     facts = _scoped(ctx, "projects")
-    rows = [[Cell(ctx.budget.unit.name, "label"), *ctx.column_cells("unit", facts)]]
+    rows = [[Cell(ctx.budget.unit.name, "label"), *ctx.column_cells("unit", facts, ctx.budget.unit.name)]]
     for index, project in enumerate(ctx.budget.projects):
         mine = [f for f in facts if f.dims["project"] == index]
         if total(mine) != 0:
-            rows.append([Cell(project.name, "name lv2"), *ctx.column_cells(f"project{index + 1}", mine)])
+            rows.append([Cell(project.name, "name lv2"),
+                         *ctx.column_cells(f"project{index + 1}", mine, f"{project.name}（序号{project.seq}）")])
     return rows
 
 
@@ -182,17 +195,19 @@ def _empty_body(spec: Spec, body: list[list[Cell]]) -> list[list[Cell]]:
 def build_table(spec: Spec, budget: Budget, data: dict[str, list[Fact]], names: Names, figures: Figures,
                 fmt: Callable[[str], str], label: str, toc: str, empty_note: str) -> TableView:
     ctx = TableContext(spec, budget, data, names, figures, fmt)
+    title = fmt(spec["title"])
+    toc_title = toc.format(numeral=chinese_numeral(spec["number"]), title=title)
+    ctx.group = toc_title
     body = BUILDERS[spec["rows"]](ctx)
     empty = _is_empty(figures, spec["number"])
     header = [[Cell(fmt(c["text"]), "head", c.get("colspan", 1), c.get("rowspan", 1)) for c in row]
               for row in spec["header"]]
-    title = fmt(spec["title"])
     return TableView(
         number=spec["number"],
         anchor=f"table-{spec['number']}",
         label=label.format(number=spec["number"]),
         title=title,
-        toc_title=toc.format(numeral=chinese_numeral(spec["number"]), title=title),
+        toc_title=toc_title,
         unit_line=f"单位名称：{budget.unit.name}",
         measure="单位：万元",
         header=header,

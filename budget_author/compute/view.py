@@ -17,6 +17,9 @@ class Figure:
     value: Decimal | None  # exact: 元 for money, percent points for shares, a count
     text: str  # as the document shows it
     unit: str = ""  # "元", "%", "个", …
+    group: str = ""  # where the document shows it: "表三2024年预算支出总表", "三、支出预算情况说明"
+    subject: str = ""  # what it is about: "2080109 社会保险经办机构", "基本支出"
+    measure: str = ""  # which of its figures: "基本支出", "占比", "增减额"; "" for the amount itself
 
 
 class Figures:
@@ -25,12 +28,17 @@ class Figures:
     def __init__(self) -> None:
         self.by_key: dict[str, Figure] = {}
 
-    def add(self, key: str, value: Decimal | None, text: str, unit: str = "") -> str:
+    def add(self, key: str, value: Decimal | None, text: str, unit: str = "", *, group: str = "",
+            subject: str = "", measure: str = "") -> str:
         existing = self.by_key.get(key)
         if existing is not None and (existing.value, existing.text) != (value, text):
             raise ValueError(f"figure {key} registered twice with different values")
-        self.by_key[key] = Figure(key, value, text, unit)
+        self.by_key[key] = Figure(key, value, text, unit, group, subject, measure)
         return text
+
+    def relabel(self, key: str, *, group: str, subject: str, measure: str) -> None:
+        figure = self.by_key[key]
+        self.by_key[key] = Figure(figure.key, figure.value, figure.text, figure.unit, group, subject, measure)
 
 
 @dataclass

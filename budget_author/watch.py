@@ -1,0 +1,76 @@
+"""watch: rebuild each time the workbook is saved, with the rendering stack kept warm.
+
+Excel, WPS and LibreOffice save by writing a temporary file and renaming it,
+and leave lock files (~$name.xlsx, .~lock.name.xlsx#); one save can raise
+several events. watchfiles debounces them; only events on the workbook itself
+start a round. A file caught half-written is retried a few times before its
+problem is shown. While the workbook has errors, the last good PDF stays.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from watchfiles import watch
+
+from budget_author.build import BuildResult, build_document, default_output
+from budget_author.issues import Issue, issue
+from budget_author.workbook.read import InputError
+
+# Codes a half-written or still-locked file produces: worth a retry before reporting.
+TRANSIENT = {"FILE_EMPTY", "FILE_CORRUPT", "FILE_NOT_XLSX", "FILE_NOT_FOUND", "FILE_UNREADABLE"}
+
+
+@dataclass
+class Round:
+    number: int
+    result: BuildResult | None  # None when the file could not be read
+    problems: list[Issue]
+    seconds: float
+
+    @property
+    def built(self) -> bool:
+        return self.result is not None and self.result.pdf is not None
+
+
+def build_round(workbook: Path, output: Path, draft: bool, number: int, *, retries: int = 6,
+                retry_delay: float = 0.5) -> Round:
+    started = time.perf_counter()
+    for attempt in range(retries):
+        try:
+            result = build_document(workbook, output, draft=draft)
+        except InputError as exc:
+            if exc.code in TRANSIENT and attempt < retries - 1:
+                time.sleep(retry_delay)
+                continue
+            params = {"detail": "", "size": "", "limit": "", **exc.params}
+            return Round(number, None, [issue(exc.code, **params)], time.perf_counter() - started)
+        return Round(number, result, result.check.issues, time.perf_counter() - started)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _is_the_workbook(target: Path) -> Callable[[object, str], bool]:
+    name = target.name
+
+    def accept(change: object, path: str) -> bool:
+        return Path(path).name == name
+
+    return accept
+
+
+def watch_workbook(workbook: Path, output: Path | None = None, *, draft: bool = False,
+                   on_round: Callable[[Round], None], stop_event: threading.Event | None = None,
+                   debounce_ms: int = 800) -> None:
+    """Build now, then after every save until stopped (stop_event, or Ctrl-C in the caller)."""
+    workbook = Path(workbook).resolve()
+    output = Path(output).resolve() if output else default_output(workbook)
+    number = 1
+    on_round(build_round(workbook, output, draft, number))
+    for _changes in watch(workbook.parent, watch_filter=_is_the_workbook(workbook), debounce=debounce_ms,
+                          stop_event=stop_event, raise_interrupt=True):
+        number += 1
+        on_round(build_round(workbook, output, draft, number))
