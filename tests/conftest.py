@@ -90,5 +90,19 @@ def make_workbook(tmp_path):
     return make
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Both examples built once per test session: (normal with --html, --draft) per example."""
+    from budget_author.build import build_document
+
+    out = {}
+    for name in ("datong-2024", "fenyang-2025"):
+        folder = tmp_path_factory.mktemp(name)
+        normal = build_document(EXAMPLES / f"{name}.xlsx", folder / f"{name}.pdf", html=True)
+        draft = build_document(EXAMPLES / f"{name}.xlsx", folder / f"{name}-draft.pdf", draft=True)
+        out[name] = (normal, draft)
+    return out
+
+
 def example_data(name: str) -> dict:
     return json.loads((EXAMPLES / "data" / f"{name}.json").read_text(encoding="utf-8"))

@@ -16,24 +16,12 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from budget_author.build import build_document
 from budget_author.cli import cli
 from budget_author.render.html import narrative_blocks, table_of_contents
 from conftest import EXAMPLES
 
 NAMES = ["datong-2024", "fenyang-2025"]
 FRONT_PAGES = 2  # the cover and the 目录 carry no folio
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = {}
-    for name in NAMES:
-        folder = tmp_path_factory.mktemp(name)
-        normal = build_document(EXAMPLES / f"{name}.xlsx", folder / f"{name}.pdf", html=True)
-        draft = build_document(EXAMPLES / f"{name}.xlsx", folder / f"{name}-draft.pdf", draft=True)
-        out[name] = (normal, draft)
-    return out
 
 
 def pdftotext(path: Path, *args: str) -> str:

@@ -104,6 +104,7 @@ def build_income_items(ctx: TableContext) -> list[list[Cell]]:
 def build_soe_balance(ctx: TableContext) -> list[list[Cell]]:
     left = _income_item_rows(ctx, _scoped(ctx, "income_items", "income_scope"), prefix="income.")
     right = _functional_rows(ctx, _scoped(ctx, "expenditure"))
+    right[0][0] = Cell("", "label")  # one 合计 row for both sides: labelled once, on the left
     blank_left = [Cell(""), Cell(""), Cell("", "num")]
     blank_right = [Cell(""), Cell("")] + [Cell("", "num") for _ in ctx.columns]
     return [(a or blank_left) + (b or blank_right) for a, b in zip_longest(left, right)]
