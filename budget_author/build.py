@@ -34,7 +34,8 @@ def default_output(workbook: Path) -> Path:
 def build_document(workbook: Path, output: Path | None = None, *, draft: bool = False,
                    html: bool = False) -> BuildResult:
     """Build the PDF (and, with html=True, a self-contained HTML beside it)."""
-    from budget_author.render.pdf import check_fonts, write_pdf
+    from budget_author.render.pdf import check_fonts
+    from budget_author.render.worker import default_worker
 
     started = time.perf_counter()
     checked = check_workbook(workbook)
@@ -46,7 +47,8 @@ def build_document(workbook: Path, output: Path | None = None, *, draft: bool = 
     result.report = report
     output = Path(output) if output else default_output(workbook)
     document = render_html(report, draft=draft)
-    written = write_pdf(document, output, title=f"{report.unit_name}{report.title}", author=report.unit_name)
+    written = default_worker().render(document, output, title=f"{report.unit_name}{report.title}",
+                                      author=report.unit_name)
     result.pdf, result.pages, result.warnings = written.path, written.pages, list(written.warnings)
     manifest = build_manifest(report, workbook, written.pages)
     previous = read_manifest(manifest_path(output))

@@ -96,5 +96,7 @@ CATALOGUE: dict[str, Entry] = {
     "RENDER_NO_CJK_FONT": Entry(E, "缺少中文字体", "没有找到中文字体（Noto Serif CJK SC / Noto Sans CJK SC），生成的 PDF 会出现方框乱码。请安装中文字体后重试：sudo apt-get install fonts-noto-cjk"),
     "RENDER_FORBIDDEN_FETCH": Entry(E, "拒绝加载外部资源", "文档试图加载外部资源 {url}，为安全起见已拒绝，PDF 未生成。文档只能使用 styles/ 文件夹中的样式文件；请检查模板，删除对网络地址或本机其他文件的引用。"),
     "RENDER_FAILED": Entry(E, "生成 PDF 失败", "生成 PDF 失败：{reason}。原有的 PDF 文件（如有）保持不变。"),
+    "RENDER_TIMEOUT": Entry(E, "排版超时", "排版超过 {seconds} 秒仍未完成，已中止，原有的 PDF 文件（如有）保持不变。通常是某个单元格文字过长：请把长文字拆成多段，或缩短表格中的文字。"),
+    "RENDER_MEMORY": Entry(E, "排版内存超限", "排版所需内存超过上限（{limit} MB），已中止，原有的 PDF 文件（如有）保持不变。请检查填报表中是否有异常大量的文字或行。"),
     "ASSETS_VEHICLES_OVER_QUOTA": Entry(W, "实有车辆超过编制", "实有公务用车 {actual} 辆，超过编制数 {quota} 辆。请核对。"),
 }

@@ -333,7 +333,7 @@ def test_check_fonts_falls_back_to_fontconfig_library(fresh_font_cache, monkeypa
 
 
 def test_messages_are_complete():
-    assert set(pdf.MESSAGES) == {"RENDER_NO_CJK_FONT", "RENDER_FORBIDDEN_FETCH", "RENDER_FAILED"}
+    assert {"RENDER_NO_CJK_FONT", "RENDER_FORBIDDEN_FETCH", "RENDER_FAILED"} <= set(pdf.MESSAGES)
     assert "{url}" in pdf.MESSAGES["RENDER_FORBIDDEN_FETCH"]
     assert str(RenderError("RENDER_FORBIDDEN_FETCH", url="http://x/")).count("http://x/") == 1
 

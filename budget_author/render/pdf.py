@@ -42,8 +42,7 @@ from budget_author.catalogue import CATALOGUE
 from budget_author.fileio import atomic_write
 
 # User-facing messages live in the catalogue, with every other problem code.
-MESSAGES: dict[str, str] = {code: CATALOGUE[code].message for code in
-                            ("RENDER_NO_CJK_FONT", "RENDER_FORBIDDEN_FETCH", "RENDER_FAILED")}
+MESSAGES: dict[str, str] = {code: CATALOGUE[code].message for code in CATALOGUE if code.startswith("RENDER_")}
 
 REQUIRED_FAMILIES: tuple[str, ...] = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 FC_LIST_TIMEOUT_SECONDS = 20
