@@ -8,6 +8,7 @@ up are skipped instead of reporting follow-on problems.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import unicodedata
@@ -19,11 +20,14 @@ from pydantic import ValidationError
 
 from budget_author import model as M
 from budget_author.issues import Issue, issue
-from budget_author.money import AmountError, has_more_than_cents, parse_amount
+from budget_author.money import EXCEL_DIGITS, AmountError, has_more_than_cents, parse_amount
 from budget_author.workbook import schema as S
-from budget_author.workbook.read import RawCell, RawSheet, RawWorkbook
+from budget_author.workbook.read import EMPTY, RawCell, RawSheet, RawWorkbook
 
 EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+MAX_SHORT_CELL_CHARS = 100  # amounts, numbers, dates, codes and dropdown values; texts have their column's max_chars
+MAX_SHOWN_CHARS = 50  # a cell's value quoted in a message is cut to this
+MAX_LISTED = 10  # rows or sheets listed in one message
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,31 @@ def normalize_text(value: Any) -> str:
     return str(value).strip()
 
 
+def shown(value: Any) -> str:
+    """A cell's value as quoted in a message: never more than MAX_SHOWN_CHARS characters."""
+    if isinstance(value, float) and not (abs(value) < 1e15):  # 1e300, inf, nan: as written, not 301 digits
+        return repr(value)
+    text = normalize_text(value)
+    if len(text) > MAX_SHOWN_CHARS:
+        return f"{text[:MAX_SHOWN_CHARS]}……（共 {len(text)} 个字符）"
+    return text
+
+
+def _listed(items: list[Any]) -> str:
+    head = "、".join(str(i) for i in items[:MAX_LISTED])
+    return head + (f" 等 {len(items)} 处" if len(items) > MAX_LISTED else "")
+
+
+# A reference to another workbook, outside string literals: [1]Sheet1!A1, '[1]Sheet 1'!A1, [1]!Name,
+# or a file name in brackets ('C:\dir\[book.xlsx]Sheet1'!A1). Structured references (Table[Column]) are not.
+_EXTERNAL_REF = re.compile(r"\[[1-9][0-9]*\]|\[[^\[\]]+\.(?:xl[a-z]{0,2}|et|ods|csv)\]", re.IGNORECASE)
+_STRING_LITERAL = re.compile(r'"(?:[^"]|"")*"')
+
+
+def external_reference(formula: str | None) -> bool:
+    return bool(formula) and bool(_EXTERNAL_REF.search(_STRING_LITERAL.sub('""', formula)))
+
+
 def _fold(text: str) -> str:
     """Comparison form of a label: NFKC, no white space, no required-marker."""
     return "".join(unicodedata.normalize("NFKC", text).split()).rstrip("*")
@@ -73,17 +102,26 @@ def header_text(value: Any) -> str:
 
 
 # ---------------------------------------------------------------- value coercion
+def _bounded(number: Decimal | None, value: Any, label: str) -> Decimal | None:
+    """Refuse numbers of 10^15 or more: beyond what Excel keeps exactly, and beyond Decimal's
+    28-digit context once cents are added (1e300 from a cell would make quantize() raise)."""
+    if number is not None and number != 0 and number.adjusted() >= EXCEL_DIGITS:
+        raise _Bad("VAL_NUMBER_TOO_LARGE", field=label, value=shown(value))
+    return number
+
+
 def _money(value: Any, label: str) -> Decimal | None:
     try:
         amount = parse_amount(value)
     except AmountError as exc:
-        raise _Bad(exc.code, value=normalize_text(value), field=label) from exc
+        raise _Bad(exc.code, value=shown(value), field=label) from exc
+    amount = _bounded(amount, value, label)
     if amount is None:
         return None
     if amount < 0:
-        raise _Bad("VAL_AMOUNT_NEGATIVE", value=normalize_text(value))
+        raise _Bad("VAL_AMOUNT_NEGATIVE", value=shown(value))
     if has_more_than_cents(amount):
-        raise _Bad("VAL_AMOUNT_PRECISION", value=normalize_text(value))
+        raise _Bad("VAL_AMOUNT_PRECISION", value=shown(value))
     return amount
 
 
@@ -91,11 +129,12 @@ def _integer(value: Any, label: str) -> int | None:
     try:
         number = parse_amount(value)
     except AmountError as exc:
-        raise _Bad("VAL_NOT_INTEGER", field=label, value=normalize_text(value)) from exc
+        raise _Bad("VAL_NOT_INTEGER", field=label, value=shown(value)) from exc
+    number = _bounded(number, value, label)
     if number is None:
         return None
     if number < 0 or number != number.to_integral_value():
-        raise _Bad("VAL_NOT_INTEGER", field=label, value=normalize_text(value))
+        raise _Bad("VAL_NOT_INTEGER", field=label, value=shown(value))
     return int(number)
 
 
@@ -103,9 +142,10 @@ def _number(value: Any, label: str) -> Decimal | None:
     try:
         number = parse_amount(value)
     except AmountError as exc:
-        raise _Bad("VAL_NOT_NUMBER", field=label, value=normalize_text(value)) from exc
+        raise _Bad("VAL_NOT_NUMBER", field=label, value=shown(value)) from exc
+    number = _bounded(number, value, label)
     if number is not None and number < 0:
-        raise _Bad("VAL_NOT_NUMBER", field=label, value=normalize_text(value))
+        raise _Bad("VAL_NOT_NUMBER", field=label, value=shown(value))
     return number
 
 
@@ -119,13 +159,15 @@ def _date(value: Any, label: str) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    match = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", str(value)).strip())
-    if match:
-        try:
-            return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
-            pass
-    raise _Bad("VAL_DATE", field=label, value=normalize_text(value))
+    if isinstance(value, str):
+        match = _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", value).strip())
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                pass
+    # dt.time / dt.timedelta (a 时分 format), a plain number (a serial without a date format), other text
+    raise _Bad("VAL_DATE", field=label, value=shown(value))
 
 
 def _choice(value: Any, label: str, list_name: str, strict: bool = True) -> str:
@@ -139,7 +181,7 @@ def _choice(value: Any, label: str, list_name: str, strict: bool = True) -> str:
             return option
     if not strict:
         return text
-    raise _Bad("VAL_CHOICE", field=label, value=text, choices="、".join(options))
+    raise _Bad("VAL_CHOICE", field=label, value=shown(text), choices="、".join(options))
 
 
 def _code(value: Any) -> str:
@@ -156,6 +198,8 @@ def _text(value: Any, label: str, limit: int) -> str:
 
 def coerce(kind: S.Kind, value: Any, label: str, *, choices: str | None = None, strict: bool = True,
            limit: int = 500) -> Any:
+    if kind not in ("text", "seq", "formula") and isinstance(value, str) and len(value) > MAX_SHORT_CELL_CHARS:
+        raise _Bad("VAL_CELL_TOO_LONG", field=label, length=len(value), limit=MAX_SHORT_CELL_CHARS)
     if kind == "money":
         return _money(value, label)
     if kind == "int":
@@ -188,13 +232,27 @@ class _Parser:
         if sheet_key and code.startswith(("VAL_", "WB_")):
             self.result.failed.add(sheet_key)
 
-    def cell_value(self, sheet_key: str, ref: str, raw: RawCell) -> Any:
-        """The value of an input cell, or raise _Bad for formula/error trouble."""
+    def cell_value(self, sheet_key: str, ref: str, raw: RawCell, *, kind: S.Kind = "text", label: str = "",
+                   limit: int = 500) -> Any:
+        """The value of an input cell, or raise _Bad for what openpyxl would have read silently wrong."""
         value = raw.value
+        if raw.copies > 1:
+            raise _Bad("VAL_DUPLICATE_CELL", ref=ref, count=raw.copies)
+        if raw.corrupt is not None:
+            raise _Bad("VAL_CELL_CORRUPT", value=raw.corrupt)
+        if external_reference(raw.formula):
+            raise _Bad("VAL_FORMULA_EXTERNAL", formula=shown(raw.formula))
         if raw.formula is not None and value is None:
             raise _Bad("VAL_FORMULA_NO_CACHE")
-        if isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS:
-            raise _Bad("VAL_CELL_ERROR", value=value.strip())
+        if raw.error or (isinstance(value, str) and value.strip().upper() in EXCEL_ERRORS):
+            raise _Bad("VAL_CELL_ERROR", value=shown(value).strip())
+        if (raw.formula is not None and self.raw.full_calc_on_load and not isinstance(value, bool)
+                and (value == 0 or value == "")):
+            raise _Bad("VAL_FORMULA_CACHED_ZERO")
+        if raw.length is not None:
+            if kind == "text":
+                raise _Bad("VAL_TEXT_TOO_LONG", field=label, length=raw.length, limit=limit)
+            raise _Bad("VAL_CELL_TOO_LONG", field=label, length=raw.length, limit=MAX_SHORT_CELL_CHARS)
         return value
 
     # -- structure
@@ -208,17 +266,17 @@ class _Parser:
             version = raw.meta.get("schema_version")
             try:
                 version_number = int(version)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 version_number = S.SCHEMA_VERSION
             if version_number > S.SCHEMA_VERSION:
-                self.issues.append(issue("WB_SCHEMA_NEWER", found=version, supported=S.SCHEMA_VERSION))
+                self.issues.append(issue("WB_SCHEMA_NEWER", found=shown(version), supported=S.SCHEMA_VERSION))
             try:
                 self.result.meta_year = int(raw.meta.get("year") or 0) or None
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 self.result.meta_year = None
             profile = raw.meta.get("profile")
             if profile and profile != S.PROFILE:
-                self.issues.append(issue("WB_PROFILE_MISMATCH", found=profile, expected=S.PROFILE))
+                self.issues.append(issue("WB_PROFILE_MISMATCH", found=shown(profile), expected=S.PROFILE))
         for spec in S.SHEETS:
             sheet = raw.sheets.get(spec.key)
             if sheet is None:
@@ -229,7 +287,7 @@ class _Parser:
                 actual = sheet.headers[index] if index < len(sheet.headers) else None
                 if header_text(actual) != _fold(col.header):
                     self.add("WB_HEADER_MISMATCH", spec.key, f"{S.column_letter(index + 1)}1",
-                             expected=col.header, actual=normalize_text(actual))
+                             expected=col.header, actual=shown(actual))
                     break
             if spec.is_fixed and spec.key not in self.result.failed:
                 for row_spec in spec.fixed_rows:
@@ -237,13 +295,52 @@ class _Parser:
                     cells = sheet.rows.get(number)
                     label = normalize_text(cells[0].value) if cells else ""
                     if _fold(label) != _fold(row_spec.label):
-                        self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label, actual=label)
+                        self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label,
+                                 actual=shown(label))
                         break
 
     def usable(self, key: str) -> RawSheet | None:
         if key in self.result.missing or key in self.result.failed:
             return None
         return self.raw.sheets.get(key)
+
+    def covered(self, key: str) -> Callable[[int, int], bool]:
+        """Is (row, column) hidden under a merged range (inside it, not its top-left cell)?
+
+        Excel shows such a cell as blank whatever the file stores, so it is read as blank.
+        Per column, the merged row spans are joined into disjoint intervals (bounded work
+        however many ranges overlap).
+        """
+        sheet = self.raw.sheets.get(key)
+        if sheet is None or not sheet.merged:
+            return lambda row, col: False
+        width = len(S.sheet(key).columns)
+        spans: dict[int, list[tuple[int, int]]] = {}
+        anchors = set()
+        for min_col, min_row, max_col, max_row in sheet.merged:
+            anchors.add((min_row, min_col))
+            for col in range(min_col, min(max_col, width) + 1):
+                spans.setdefault(col, []).append((min_row, max_row))
+        joined: dict[int, tuple[list[int], list[int]]] = {}
+        for col, pairs in spans.items():
+            starts: list[int] = []
+            ends: list[int] = []
+            for low, high in sorted(pairs):
+                if starts and low <= ends[-1] + 1:
+                    ends[-1] = max(ends[-1], high)
+                else:
+                    starts.append(low)
+                    ends.append(high)
+            joined[col] = (starts, ends)
+
+        def test(row: int, col: int) -> bool:
+            if col not in joined or (row, col) in anchors:
+                return False
+            starts, ends = joined[col]
+            at = bisect.bisect_right(starts, row) - 1
+            return at >= 0 and row <= ends[at]
+
+        return test
 
     # -- generic readers
     def read_fixed(self, key: str) -> dict[str, Any]:
@@ -254,19 +351,21 @@ class _Parser:
             return {}
         column = spec.input_column()
         index = spec.columns.index(column)
+        covered = self.covered(key)
         values: dict[str, Any] = {}
         for row_spec in spec.fixed_rows:
             number = spec.fixed_row_number(row_spec.key)
             ref = f"{S.column_letter(index + 1)}{number}"
-            raw_cell = (sheet.rows.get(number) or [RawCell(None)] * len(spec.columns))[index]
+            raw_cell = EMPTY if covered(number, index + 1) else (sheet.rows.get(number) or [EMPTY] * len(spec.columns))[index]
+            kind = spec.fixed_kind(row_spec)
             try:
-                value = self.cell_value(key, ref, raw_cell)
+                value = self.cell_value(key, ref, raw_cell, kind=kind, label=row_spec.label, limit=column.max_chars)
                 if _is_blank(value):
                     if row_spec.required:
                         raise _Bad("VAL_REQUIRED", field=row_spec.label, hint="请补充此项。")
                     continue
-                values[row_spec.key] = coerce(spec.fixed_kind(row_spec), value, row_spec.label,
-                                              choices=row_spec.choices, limit=column.max_chars)
+                values[row_spec.key] = coerce(kind, value, row_spec.label, choices=row_spec.choices,
+                                              limit=column.max_chars)
             except _Bad as bad:
                 self.add(bad.code, key, ref, **bad.params)
         return values
@@ -278,9 +377,13 @@ class _Parser:
         if sheet is None:
             return []
         out: list[tuple[int, dict[str, Any]]] = []
+        covered = self.covered(key)
         for number, cells in sorted(sheet.rows.items()):
+            if sheet.merged:
+                cells = [EMPTY if covered(number, i + 1) else c for i, c in enumerate(cells)]
             inputs = [(i, c) for i, c in enumerate(spec.columns) if c.is_input]
-            if all(_is_blank(cells[i].value) and cells[i].formula is None for i, _ in inputs):
+            if all(_is_blank(cells[i].value) and cells[i].formula is None and cells[i].corrupt is None
+                   and cells[i].copies == 1 for i, _ in inputs):
                 continue
             record: dict[str, Any] = {}
             row_ok = True
@@ -294,7 +397,7 @@ class _Parser:
                     self.note_typed_total(key, col.key, number, ref, raw_cell)
                     continue
                 try:
-                    value = self.cell_value(key, ref, raw_cell)
+                    value = self.cell_value(key, ref, raw_cell, kind=col.kind, label=col.header, limit=col.max_chars)
                     if _is_blank(value):
                         if col.required:
                             raise _Bad("VAL_REQUIRED", field=col.header, hint="请补充此项，或删除整行。")
@@ -314,15 +417,17 @@ class _Parser:
         return out
 
     def note_typed_total(self, key: str, column_key: str, row: int | None, ref: str, raw_cell: RawCell) -> None:
-        if raw_cell.formula is not None or _is_blank(raw_cell.value):
+        if raw_cell.formula is not None or _is_blank(raw_cell.value) or raw_cell.copies > 1:
             return
         if row is not None and not column_key.endswith("total"):
             return  # other computed columns (names, flags) are display only
+        if isinstance(raw_cell.value, str) and len(raw_cell.value) > MAX_SHORT_CELL_CHARS:
+            return
         try:
             typed = parse_amount(raw_cell.value)
         except AmountError:
             return
-        if typed is not None:
+        if typed is not None and (typed == 0 or typed.adjusted() < EXCEL_DIGITS):
             spec = S.sheet(key)
             self.result.typed_totals.append(TypedTotal(key, column_key, row, (spec.title, ref), typed))
 
@@ -376,11 +481,74 @@ class _Parser:
         b["indicators"] = tuple(
             M.Indicator(row=n, **{**r, "project": _code(r["project"])}) for n, r in self.read_table("perf_indicators")
         )
+        self.check_layout()
         try:
             self.result.budget = M.Budget(**b)
         except ValidationError as exc:  # a bug in the parser: never show pydantic's English
             raise RuntimeError(f"model validation failed after parsing: {exc}") from exc
         return self.result
+
+    # -- what the clerk cannot see: merged, hidden, and rows past the end
+    def check_layout(self) -> None:
+        for spec in S.SHEETS:
+            sheet = self.raw.sheets.get(spec.key)
+            if sheet is None or spec.key in self.result.missing:
+                continue
+            first = 2 if spec.is_fixed else spec.first_data_row
+            inputs = [i + 1 for i, c in enumerate(spec.columns) if c.is_input]
+            money = self._money_cells(spec, sheet)
+            for min_col, min_row, max_col, max_row in sheet.merged:
+                cols = [c for c in inputs if min_col <= c <= max_col]
+                if not cols or max_row < first or min_row > spec.last_data_row or (min_col, min_row) == (max_col, max_row):
+                    continue
+                span = f"{S.column_letter(min_col)}{min_row}:{S.column_letter(max_col)}{max_row}"
+                anchor = f"{S.column_letter(min_col)}{min_row}"
+                if self._is_money_area(spec, cols, max(min_row, first), min(max_row, spec.last_data_row)):
+                    self.add("VAL_MERGED_AMOUNT", spec.key, anchor, range=span, first=anchor)
+                else:
+                    self.issues.append(issue("WB_MERGED_CELLS", (spec.title, anchor), range=span, first=anchor))
+            hidden_rows = sorted({row for row, _col in money if row in sheet.hidden_rows})
+            if hidden_rows:
+                self.issues.append(issue("WB_HIDDEN_ROWS", (spec.title, None), title=spec.title,
+                                         rows=_listed(hidden_rows)))
+            hidden_cols = sorted({col for _row, col in money if col in sheet.hidden_columns})
+            if hidden_cols:
+                self.issues.append(issue("WB_HIDDEN_COLUMNS", (spec.title, None), title=spec.title,
+                                         columns=_listed([S.column_letter(c) for c in hidden_cols])))
+            if sheet.state != "visible" and money:
+                self.issues.append(issue("WB_HIDDEN_SHEET", (spec.title, None), title=spec.title, count=len(money)))
+            if sheet.rows_beyond:
+                rows = list(sheet.rows_beyond)
+                more = sheet.rows_beyond_count - len(rows)
+                self.add("WB_DATA_BEYOND_ROWS", spec.key, f"A{rows[0]}", title=spec.title,
+                         rows="、".join(str(r) for r in rows) + (f" 等 {sheet.rows_beyond_count} 行" if more > 0 else ""),
+                         last=spec.last_data_row)
+
+    @staticmethod
+    def _is_money_area(spec: S.Sheet, cols: list[int], low: int, high: int) -> bool:
+        if spec.is_fixed:
+            if not any(spec.columns[c - 1].key in ("value", "amount") for c in cols):
+                return False
+            return any(spec.fixed_kind(spec.fixed_rows[r - 2]) == "money"
+                       for r in range(low, high + 1) if 0 <= r - 2 < len(spec.fixed_rows))
+        return any(spec.columns[c - 1].kind == "money" for c in cols)
+
+    @staticmethod
+    def _money_cells(spec: S.Sheet, sheet: RawSheet) -> list[tuple[int, int]]:
+        """(row, column) of every non-blank amount cell the sheet holds."""
+        out = []
+        for number, cells in sheet.rows.items():
+            for index, col in enumerate(spec.columns):
+                if spec.is_fixed:
+                    if not 0 <= number - 2 < len(spec.fixed_rows) or col.key not in ("value", "amount"):
+                        continue
+                    if spec.fixed_kind(spec.fixed_rows[number - 2]) != "money":
+                        continue
+                elif col.kind != "money":
+                    continue
+                if index < len(cells) and not _is_blank(cells[index].value):
+                    out.append((number, index + 1))
+        return out
 
     @staticmethod
     def _project(number: int, r: dict[str, Any]) -> M.Project:

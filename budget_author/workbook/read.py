@@ -1,23 +1,59 @@
-"""Read the workbook: the only module that touches openpyxl for input.
+"""Read the workbook: the only module that reads input files.
 
-It sniffs the format, reads the file into memory (and closes it at once), and
+It sniffs the format from the first bytes, reads the file into memory (and
+closes it at once), checks the limits below *before* parsing anything, and
 returns plain values with their sheet and cell, for exactly the ranges the
 schema declares. Everything after it can be tested without a workbook.
+
+The package (zip) and its XML parts are read here directly, with defusedxml
+and with explicit bounds, rather than through openpyxl's loader: openpyxl
+reads every shared string and style into Python objects at ~20 µs each and
+keeps only one of two duplicate cells, drops rows that come out of order and
+does not expose merged ranges in read-only mode. openpyxl is used only for its
+pure helpers (number-format classification and serial-date conversion).
+
+Every way a file can be unusable ends in one exception type, InputError, whose
+`code` is a catalogue code (exit 2). Anything else escaping from here is a bug.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import posixpath
+import re
+import struct
+import warnings
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 from xml.etree.ElementTree import ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _defused_fromstring
+from defusedxml.ElementTree import iterparse as _defused_iterparse
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from budget_author.workbook import schema as S
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# ---------------------------------------------------------------- limits
+# All checked before the part they guard is parsed. A real filled template is
+# ~100 KB on disk, ~0.7 MB unzipped, 47 parts, ~20,000 XML tags; the largest
+# possible one (every row of every sheet filled) stays under 10 MB unzipped.
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the file on disk
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # all zip members together, as declared (zipfile enforces it)
+MAX_COMPRESSION_RATIO = 100  # per member, for members over RATIO_MIN_BYTES (deflate allows ~1000:1)
+RATIO_MIN_BYTES = 1024 * 1024
+MAX_ZIP_MEMBERS = 1000
+MAX_XML_TAGS = 1_000_000  # '<' in all XML parts together; bounds parse time (~1.5 µs a tag) and memory
+MAX_SHEET_ROWS = 100_000  # a sheet's used range (<dimension>); the schema reads at most 3,001 rows
+MAX_SHEET_COLUMNS = 1_000  # … and at most 25 columns
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell; longer text is cut here and reported by parse
+EXCEL_MAX_ROW = 1_048_576
+EXCEL_MAX_COLUMN = 16_384
 
 
 class InputError(Exception):
@@ -29,10 +65,26 @@ class InputError(Exception):
         self.params = params
 
 
+class _Corrupt(Exception):
+    """Internal: the package is damaged in a way we can describe (→ FILE_CORRUPT)."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+# ---------------------------------------------------------------- results
 @dataclass(frozen=True)
 class RawCell:
-    value: Any  # the cached value (what Excel shows)
-    formula: str | None = None  # the formula text, if the cell holds one
+    value: Any  # the cached value (what Excel shows); text longer than MAX_CELL_CHARS is cut
+    formula: str | None = None  # the formula text ("=…"), if the cell holds one
+    error: bool = False  # the cached value is an error value (t="e")
+    copies: int = 1  # how many times the sheet XML defines this cell (>1: duplicate references)
+    corrupt: str | None = None  # the stored text of a value that cannot be decoded
+    length: int | None = None  # the original length when the text was cut at MAX_CELL_CHARS
+
+
+EMPTY = RawCell(None)
 
 
 @dataclass
@@ -41,6 +93,12 @@ class RawSheet:
     headers: list[Any]
     rows: dict[int, list[RawCell]]  # row number → cells, one per schema column
     total_row: list[RawCell] | None = None
+    state: str = "visible"  # "hidden" / "veryHidden" when the clerk hid the sheet
+    hidden_rows: frozenset[int] = frozenset()  # within the rows read
+    hidden_columns: frozenset[int] = frozenset()  # 1-based, within the columns read
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (min_col, min_row, max_col, max_row) touching the range read
+    rows_beyond: tuple[int, ...] = ()  # rows after the last row read that hold values in input columns
+    rows_beyond_count: int = 0
 
 
 @dataclass
@@ -51,25 +109,93 @@ class RawWorkbook:
     meta: dict[str, Any] = field(default_factory=dict)
     has_meta: bool = False
     macros: bool = False
+    full_calc_on_load: bool = False  # workbook.xml asks for recalculation: cached values are not trustworthy
 
 
+# ---------------------------------------------------------------- format sniffing
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+_ENDOFCHAIN_MIN = 0xFFFFFFFA  # MAXREGSECT + 1: every value from here is a marker, not a sector
+
+
+def ole2_entry_names(data: bytes) -> list[str] | None:
+    """The names in an OLE2 (Compound File) directory, or None if the header is not usable.
+
+    Follows the FAT chain of the directory from the header's DIFAT (including
+    extended DIFAT sectors), with every loop bounded by the file size.
+    """
+    if len(data) < 512 or not data.startswith(OLE2_MAGIC):
+        return None
+    major, _order, shift = struct.unpack_from("<HHH", data, 0x1A)
+    if (major, shift) not in ((3, 9), (4, 12)):
+        return None
+    size = 1 << shift
+    sectors = (len(data) - 512) // size  # sector n sits at (n + 1) * size; v4 headers pad to 4096
+    if major == 4:
+        sectors = max(0, (len(data) - size) // size)
+
+    def sector(n: int) -> bytes | None:
+        if n >= sectors:
+            return None
+        offset = (n + 1) * size
+        chunk = data[offset: offset + size]
+        return chunk if len(chunk) == size else None
+
+    fat_count, first_dir = struct.unpack_from("<II", data, 0x2C)
+    first_difat, difat_count = struct.unpack_from("<II", data, 0x44)
+    difat = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < _ENDOFCHAIN_MIN]
+    next_difat, seen = first_difat, set()
+    while next_difat < _ENDOFCHAIN_MIN and next_difat not in seen and len(seen) < min(difat_count, sectors):
+        seen.add(next_difat)
+        chunk = sector(next_difat)
+        if chunk is None:
+            break
+        entries = struct.unpack(f"<{size // 4}I", chunk)
+        difat.extend(n for n in entries[:-1] if n < _ENDOFCHAIN_MIN)
+        next_difat = entries[-1]
+    fat: list[int] = []
+    for n in difat[: min(fat_count, sectors)]:
+        chunk = sector(n)
+        if chunk is not None:
+            fat.extend(struct.unpack(f"<{size // 4}I", chunk))
+    names: list[str] = []
+    current, visited = first_dir, set()
+    while current < _ENDOFCHAIN_MIN and current not in visited and len(visited) <= sectors:
+        visited.add(current)
+        chunk = sector(current)
+        if chunk is None:
+            break
+        for start in range(0, size, 128):
+            entry = chunk[start: start + 128]
+            name_bytes, kind = struct.unpack_from("<H", entry, 0x40)[0], entry[0x42]
+            if kind in (1, 2, 5) and 2 <= name_bytes <= 64 and name_bytes % 2 == 0:
+                names.append(entry[: name_bytes - 2].decode("utf-16-le", "replace"))
+        current = fat[current] if current < len(fat) else _ENDOFCHAIN_MIN
+    return names
 
 
 def _sniff(data: bytes, path: Path) -> None:
+    """Say what a file is from its first bytes (the name only picks between .xls and .et advice)."""
     if not data:
         raise InputError("FILE_EMPTY")
     if data.startswith(OLE2_MAGIC):
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+        names = ole2_entry_names(data)
+        if names is None:  # no usable directory: fall back to looking for the stream names anywhere
+            encrypted = "EncryptedPackage".encode("utf-16-le") in data
+            wps = b"W\x00P\x00S" in data[:4096]
+        else:
+            encrypted = bool({"EncryptedPackage", "EncryptionInfo"} & set(names))
+            wps = any("wps" in name.lower() for name in names)
+        if encrypted:
             raise InputError("FILE_ENCRYPTED")
-        if path.suffix.lower() == ".et" or b"W\x00P\x00S" in data[:4096]:
+        if path.suffix.lower() in (".et", ".ett") or wps:
             raise InputError("FILE_WPS_ET")
         raise InputError("FILE_XLS")
     if not data.startswith(ZIP_MAGIC):
         raise InputError("FILE_NOT_XLSX")
 
 
+# ---------------------------------------------------------------- the entry point
 def read_workbook(path: str | Path) -> RawWorkbook:
     """Read `path` into a RawWorkbook, or raise InputError."""
     path = Path(path)
@@ -84,77 +210,658 @@ def read_workbook(path: str | Path) -> RawWorkbook:
         raise InputError("FILE_NOT_XLSX") from exc
     except PermissionError as exc:
         raise InputError("FILE_UNREADABLE") from exc
+    except OSError as exc:  # e.g. a file name the system cannot represent, an I/O error
+        raise InputError("FILE_UNREADABLE") from exc
+    if len(data) > MAX_FILE_BYTES:  # it grew between stat and read
+        raise InputError("FILE_TOO_LARGE", size=len(data), limit=MAX_FILE_BYTES)
     _sniff(data, path)
+    return read_bytes(data, str(path))
+
+
+def read_bytes(data: bytes, name: str = "") -> RawWorkbook:
+    """Read an .xlsx held in memory (already sniffed as a zip), or raise InputError."""
+    package = None
     try:
-        return _read_bytes(data, str(path))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # never print a library's English warning to the clerk
+            package = _Package(data)
+            return _Reader(package, name).read()
     except InputError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise InputError("FILE_CORRUPT", detail=type(exc).__name__) from exc
-    except (KeyError, ParseError, SyntaxError, IndexError, ValueError, TypeError, OSError,
-            RuntimeError, NotImplementedError, AttributeError) as exc:
-        raise InputError("FILE_CORRUPT", detail=type(exc).__name__) from exc
-
-
-def _open(data: bytes, *, data_only: bool):
-    import openpyxl  # imported here: the only place
-
-    return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
-
-
-def _read_bytes(data: bytes, name: str) -> RawWorkbook:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        macros = any(n.lower().endswith("vbaproject.bin") for n in archive.namelist())
-    values_wb = _open(data, data_only=True)
-    formulas_wb = _open(data, data_only=False)
-    try:
-        titles = list(values_wb.sheetnames)
-        raw = RawWorkbook(path=name, sheet_titles=titles, macros=macros)
-        if S.META_TITLE in titles:
-            raw.has_meta = True
-            ws = values_wb[S.META_TITLE]
-            for row in ws.iter_rows(min_row=1, max_row=len(S.META_KEYS) + 5, min_col=1, max_col=2, values_only=True):
-                if row and row[0] is not None:
-                    raw.meta[str(row[0])] = row[1] if len(row) > 1 else None
-        for spec in S.SHEETS:
-            if spec.title not in titles:
-                continue
-            raw.sheets[spec.key] = _read_sheet(spec, values_wb[spec.title], formulas_wb[spec.title])
-        return raw
+    except DefusedXmlException as exc:
+        raise InputError("FILE_XML_FORBIDDEN", part=_part(package), detail=type(exc).__name__) from exc
+    except _Corrupt as exc:
+        raise InputError("FILE_CORRUPT", detail=exc.detail) from exc
+    except ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else "?"
+        raise InputError("FILE_CORRUPT", detail=f"{_part(package)} 的 XML 格式错误，第 {line} 行") from exc
+    except zipfile.BadZipFile as exc:
+        raise InputError("FILE_CORRUPT", detail=f"压缩包结构损坏{_at(package)}") from exc
+    except (zlib.error, EOFError) as exc:
+        raise InputError("FILE_CORRUPT", detail=f"压缩数据损坏{_at(package)}") from exc
+    except NotImplementedError as exc:  # e.g. a compression method zipfile does not support
+        raise InputError("FILE_CORRUPT", detail=f"不支持的压缩方式{_at(package)}") from exc
+    except (KeyError, IndexError, LookupError, SyntaxError, ValueError, TypeError, OSError, RuntimeError,
+            AttributeError, ArithmeticError, struct.error) as exc:
+        raise InputError("FILE_CORRUPT", detail=f"{type(exc).__name__}{_at(package)}") from exc
     finally:
-        values_wb.close()
-        formulas_wb.close()
+        if package is not None:
+            package.close()
 
 
-def _bounded_rows(ws, first: int, last: int, width: int) -> list[tuple]:
-    rows = list(ws.iter_rows(min_row=first, max_row=last, min_col=1, max_col=width, values_only=True))
-    return rows
+def _part(package: "_Package | None") -> str:
+    return (package.current if package is not None else "") or "（未知部件）"
 
 
-def _read_sheet(spec: S.Sheet, values_ws, formulas_ws) -> RawSheet:
-    width = len(spec.columns)
-    last = spec.last_data_row
-    values = _bounded_rows(values_ws, 1, last, width)
-    formulas = _bounded_rows(formulas_ws, 1, last, width)
+def _at(package: "_Package | None") -> str:
+    return f"，部件 {package.current}" if package is not None and package.current else ""
 
-    def cells(index: int) -> list[RawCell]:
-        vrow = values[index] if index < len(values) else ()
-        frow = formulas[index] if index < len(formulas) else ()
-        out = []
-        for col in range(width):
-            value = vrow[col] if col < len(vrow) else None
-            raw = frow[col] if col < len(frow) else None
-            formula = raw if isinstance(raw, str) and raw.startswith("=") else None
-            if formula is None and hasattr(raw, "text"):  # ArrayFormula / DataTableFormula
-                formula = str(getattr(raw, "text", "")) or "="
-            out.append(RawCell(value, formula))
+
+# ---------------------------------------------------------------- the package
+_DTD_MARKERS = tuple(
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+_BINARY_SUFFIXES = (".bin", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp")
+
+
+class _Package:
+    """The zip, with its limits checked before any member is decompressed."""
+
+    def __init__(self, data: bytes):
+        self.current = ""
+        self.tags = 0
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        infos = self.zip.infolist()
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise InputError("FILE_TOO_MANY_PARTS", count=len(infos), limit=MAX_ZIP_MEMBERS)
+        names = [info.filename for info in infos]
+        if len({name.lower() for name in names}) != len(names):
+            raise _Corrupt("压缩包中有重名的部件")
+        if any(info.flag_bits & 0x1 for info in infos):
+            raise InputError("FILE_ENCRYPTED")
+        total = sum(info.file_size for info in infos)
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise InputError("FILE_UNZIPPED_TOO_LARGE", size=total, limit=MAX_UNCOMPRESSED_BYTES)
+        for info in infos:
+            if info.file_size > RATIO_MIN_BYTES and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                raise InputError("FILE_COMPRESSION_RATIO", part=info.filename,
+                                 ratio=info.file_size // max(info.compress_size, 1), limit=MAX_COMPRESSION_RATIO)
+        self.infos = {info.filename: info for info in infos}
+        self.folded = {name.lower(): name for name in names}  # part names are case-insensitive (OPC)
+        self.macros = any(name.lower().endswith("vbaproject.bin") for name in names)
+        # Every XML member, used or not, is decompressed once (CRC-checked by zipfile) and screened
+        # before anything is parsed: no DTD or entity anywhere, and a bounded number of tags.
+        self.xml: dict[str, bytes] = {}
+        for info in infos:
+            lower = info.filename.lower()
+            if not info.is_dir() and not lower.endswith(_BINARY_SUFFIXES) and "/media/" not in lower \
+                    and "/embeddings/" not in lower:
+                self._screen(info.filename)
+        self.current = ""
+
+    def _screen(self, name: str) -> bytes:
+        self.current = name
+        data = self.zip.read(self.infos[name])
+        if any(marker in data for marker in _DTD_MARKERS):
+            raise InputError("FILE_XML_FORBIDDEN", part=name, detail="DOCTYPE/ENTITY")
+        self.tags += data.count(b"<")
+        if self.tags > MAX_XML_TAGS:
+            raise InputError("FILE_TOO_MANY_ELEMENTS", part=name, count=self.tags, limit=MAX_XML_TAGS)
+        self.xml[name] = data
+        return data
+
+    def close(self) -> None:
+        self.zip.close()
+
+    def find(self, name: str) -> str | None:
+        if name in self.infos:
+            return name
+        return self.folded.get(name.lower())
+
+    def read(self, name: str) -> bytes:
+        """One XML part, as screened when the package was opened."""
+        real = self.find(name)
+        if real is None:
+            raise _Corrupt(f"缺少部件 {name}")
+        self.current = real
+        return self.xml[real] if real in self.xml else self._screen(real)
+
+    def rels(self, part: str) -> dict[str, tuple[str, str]]:
+        """The relationships of `part`: id → (type, resolved target). External targets are left out."""
+        folder, base = posixpath.split(part)
+        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        if self.find(rels_name) is None:
+            return {}
+        root = _parse(self.read(rels_name))
+        out: dict[str, tuple[str, str]] = {}
+        for element in root:
+            if _local(element.tag) != "Relationship" or element.get("TargetMode", "").lower() == "external":
+                continue
+            rid, target = element.get("Id"), element.get("Target")
+            if rid is None or not target:
+                continue
+            out[rid] = (element.get("Type", ""), _resolve(part, target))
         return out
 
-    headers = [c.value for c in cells(0)] if values or formulas else []
-    rows: dict[int, list[RawCell]] = {}
-    for row_number in range(spec.first_data_row, last + 1):
-        row_cells = cells(row_number - 1)
-        if any(c.value is not None or c.formula for c in row_cells):
-            rows[row_number] = row_cells
-    total = cells(1) if spec.total_row else None
-    return RawSheet(spec.title, headers, rows, total)
+
+def _resolve(source: str, target: str) -> str:
+    target = target.replace("\\", "/")
+    path = target[1:] if target.startswith("/") else posixpath.join(posixpath.dirname(source), target)
+    path = posixpath.normpath(path)
+    return "" if path.startswith("..") or path == "." else path
+
+
+def _parse(data: bytes):
+    """A small part (rels, workbook, styles) as an element tree: defusedxml, no DTD at all."""
+    return _defused_fromstring(data, forbid_dtd=True)
+
+
+def _iterparse(data: bytes) -> Iterator[tuple[str, Any]]:
+    return _defused_iterparse(io.BytesIO(data), events=("start", "end"), forbid_dtd=True)
+
+
+_LOCAL: dict[str, str] = {}
+
+
+def _local(tag: Any) -> str:
+    """The local name of a tag ('{ns}row' → 'row'); tags are interned in a small cache."""
+    if not isinstance(tag, str):  # comments and processing instructions
+        return ""
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2]
+        if len(_LOCAL) < 10_000:
+            _LOCAL[tag] = name
+    return name
+
+
+# Transitional and Strict SpreadsheetML: the same local names in two namespaces.
+_MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main", "http://purl.oclc.org/ooxml/spreadsheetml/main")
+
+
+def _tags(local: str) -> frozenset[str]:
+    return frozenset(f"{{{ns}}}{local}" for ns in _MAIN_NS)
+
+
+ROW_TAGS, CELL_TAGS, VALUE_TAGS = _tags("row"), _tags("c"), _tags("v")
+FORMULA_TAGS, INLINE_TAGS, TEXT_TAGS, RUN_TAGS = _tags("f"), _tags("is"), _tags("t"), _tags("r")
+SHEETDATA_TAGS, DIMENSION_TAGS, COL_TAGS, MERGE_TAGS = _tags("sheetData"), _tags("dimension"), _tags("col"), _tags("mergeCell")
+SI_TAGS = _tags("si")
+
+# ---------------------------------------------------------------- number formats
+# Built-in formats Excel defines only per locale, which openpyxl does not know and reads as plain
+# numbers (ECMA-376 Part 1, 18.8.30, zh-CN): 年月日 dates and 时分 times.
+CN_DATE_FORMAT_IDS = frozenset({27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58})
+CN_TIME_FORMAT_IDS = frozenset({32, 33, 34, 35, 55, 56})
+
+
+def _classify_format(format_id: int, custom: dict[int, str]) -> str | None:
+    """'date', 'time', 'timedelta' or None (a plain number)."""
+    code = custom.get(format_id)
+    if code is None:
+        if format_id in CN_DATE_FORMAT_IDS:
+            return "date"
+        if format_id in CN_TIME_FORMAT_IDS:
+            return "time"
+        code = BUILTIN_FORMATS.get(format_id)
+    if not code:
+        return None
+    try:
+        if is_timedelta_format(code):
+            return "timedelta"
+        return "date" if is_date_format(code) else None
+    except (TypeError, ValueError, re.error):
+        return None
+
+
+def _int_attr(text: str | None, default: int | None = None) -> int | None:
+    if text is None or not text.isascii() or not text.isdigit() or len(text) > 9:
+        return default
+    return int(text)
+
+
+def _styles(data: bytes | None) -> list[str | None]:
+    """The date kind of every cell style (index = the cell's s attribute)."""
+    if data is None:
+        return []
+    root = _parse(data)
+    custom: dict[int, str] = {}
+    kinds: list[str | None] = []
+    for element in root:
+        local = _local(element.tag)
+        if local == "numFmts":
+            for fmt in element:
+                format_id = _int_attr(fmt.get("numFmtId"))
+                if format_id is not None:
+                    custom[format_id] = fmt.get("formatCode") or ""
+        elif local == "cellXfs":
+            for xf in element:
+                if _local(xf.tag) == "xf":
+                    kinds.append(_classify_format(_int_attr(xf.get("numFmtId"), 0) or 0, custom))
+    return kinds
+
+
+def _string_item(element) -> str:
+    """The text of a shared-string item or an inline string: <t>, or the <t> of each run (not phonetic runs)."""
+    parts: list[str] = []
+    for child in element:
+        if child.tag in TEXT_TAGS:
+            parts.append(child.text or "")
+        elif child.tag in RUN_TAGS:
+            for grandchild in child:
+                if grandchild.tag in TEXT_TAGS:
+                    parts.append(grandchild.text or "")
+    return "".join(parts)
+
+
+def _shared_strings(data: bytes) -> list[str]:
+    strings: list[str] = []
+    root = None
+    for event, element in _iterparse(data):
+        if event == "start":
+            if root is None:
+                root = element
+            continue
+        if element.tag in SI_TAGS:
+            strings.append(_string_item(element))
+            element.clear()
+            if root is not None and len(root) and root[-1] is element:
+                del root[-1]
+    return strings
+
+
+# ---------------------------------------------------------------- cells
+_CELL_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})", re.ASCII)
+_XML_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_XML_SPECIAL_FLOATS = {"NaN": "nan", "INF": "inf", "-INF": "-inf", "Infinity": "inf", "-Infinity": "-inf"}
+
+
+def column_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def parse_ref(ref: str) -> tuple[int, int] | None:
+    """'F5' → (row 5, column 6); None if it is not a cell reference inside Excel's grid."""
+    match = _CELL_REF.fullmatch(ref)
+    if not match:
+        return None
+    row, col = int(match.group(2)), column_index(match.group(1))
+    if not (1 <= row <= EXCEL_MAX_ROW and 1 <= col <= EXCEL_MAX_COLUMN):
+        return None
+    return row, col
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int] | None:
+    """'A1:G202' → (min_col, min_row, max_col, max_row); a single cell is a 1×1 range."""
+    first, _, last = ref.strip().partition(":")
+    start, end = parse_ref(first), parse_ref(last or first)
+    if start is None or end is None:
+        return None
+    return (min(start[1], end[1]), min(start[0], end[0]), max(start[1], end[1]), max(start[0], end[0]))
+
+
+def _number(text: str) -> int | float | None:
+    """An XML number as openpyxl reads it (int, or float when it has '.' or an exponent); None if not a number."""
+    text = text.strip()
+    if text in _XML_SPECIAL_FLOATS:
+        return float(_XML_SPECIAL_FLOATS[text])
+    if len(text) > 4000 or not _XML_NUMBER.fullmatch(text):  # int() refuses more than 4,300 digits
+        return None
+    if "." in text or "e" in text or "E" in text:
+        return float(text)
+    return int(text)
+
+
+def _dimension(data: bytes) -> str | None:
+    """The sheet's declared used range (<dimension ref>), read without parsing past <sheetData>."""
+    for event, element in _iterparse(data):
+        if event == "start" and element.tag in SHEETDATA_TAGS:
+            return None
+        if event == "end" and element.tag in DIMENSION_TAGS:
+            return element.get("ref") or ""
+    return None
+
+
+def _check_dimension(title: str, ref: str | None) -> None:
+    bounds = parse_range(ref) if ref else None
+    if bounds is None:
+        return  # absent or unreadable: only a hint, and the reading is bounded anyway
+    _, _, max_col, max_row = bounds
+    if max_row > MAX_SHEET_ROWS or max_col > MAX_SHEET_COLUMNS:
+        raise InputError("FILE_SHEET_TOO_LARGE", title=title, ref=ref.strip()[:40], rows=max_row, cols=max_col,
+                         max_rows=MAX_SHEET_ROWS, max_cols=MAX_SHEET_COLUMNS)
+
+
+@dataclass
+class _Book:
+    sheets: list[tuple[str, str, str | None]]  # (title, state, relationship id)
+    date1904: bool
+    full_calc_on_load: bool
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true")
+
+
+class _Reader:
+    def __init__(self, package: _Package, name: str):
+        self.package = package
+        self.name = name
+        self._strings: list[str] | None = None
+        self.strings_part: str | None = None
+        self.styles: list[str | None] = []
+        self.epoch = CALENDAR_WINDOWS_1900
+
+    # -- workbook level
+    def workbook_part(self) -> str:
+        package = self.package
+        for rel_type, target in package.rels("").values():
+            if rel_type.endswith("/officeDocument") and target and package.find(target):
+                return package.find(target) or target
+        for candidate in ("xl/workbook.xml",):
+            if package.find(candidate):
+                return package.find(candidate) or candidate
+        names = {name.lower() for name in package.infos}
+        if "xl/workbook.bin" in names or "mimetype" in names or "content.xml" in names or "word/document.xml" in names:
+            raise InputError("FILE_NOT_XLSX")  # .xlsb, OpenDocument (.ods), .docx
+        raise _Corrupt("缺少工作簿部件 xl/workbook.xml")
+
+    def book(self, part: str) -> _Book:
+        if part.lower().endswith(".bin"):
+            raise InputError("FILE_NOT_XLSX")
+        root = _parse(self.package.read(part))
+        if _local(root.tag) != "workbook":
+            raise _Corrupt(f"{part} 不是工作簿")
+        sheets: list[tuple[str, str, str | None]] = []
+        date1904 = full_calc = False
+        for element in root:
+            local = _local(element.tag)
+            if local == "sheets":
+                for sheet in element:
+                    if _local(sheet.tag) != "sheet":
+                        continue
+                    rid = next((v for k, v in sheet.attrib.items() if k.startswith("{") and k.endswith("}id")), None)
+                    sheets.append((sheet.get("name") or "", sheet.get("state") or "visible", rid))
+            elif local == "workbookPr":
+                date1904 = _true(element.get("date1904"))
+            elif local == "calcPr":
+                full_calc = _true(element.get("fullCalcOnLoad"))
+        folded = [title.casefold() for title, _, _ in sheets]
+        if len(set(folded)) != len(folded):
+            raise _Corrupt("工作表名称重复")
+        return _Book(sheets, date1904, full_calc)
+
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            self._strings = _shared_strings(self.package.read(self.strings_part)) if self.strings_part else []
+        return self._strings
+
+    def read(self) -> RawWorkbook:
+        part = self.workbook_part()
+        book = self.book(part)
+        rels = self.package.rels(part)
+        for rel_type, target in rels.values():
+            if rel_type.endswith("/sharedStrings") and self.package.find(target):
+                self.strings_part = target
+            elif rel_type.endswith("/styles") and self.package.find(target):
+                self.styles = _styles(self.package.read(target))
+        self.strings()  # parsed whether or not a cell uses it: a damaged table is a damaged file
+        if book.date1904:
+            self.epoch = CALENDAR_MAC_1904
+        titles = [title for title, _, _ in book.sheets]
+        raw = RawWorkbook(path=self.name, sheet_titles=titles, macros=self.package.macros,
+                          full_calc_on_load=book.full_calc_on_load)
+        where = {title: (state, rels.get(rid or "", ("", ""))[1]) for title, state, rid in book.sheets}
+
+        def sheet_part(title: str) -> str:
+            target = where[title][1]
+            real = self.package.find(target) if target else None
+            if real is None:
+                raise _Corrupt(f"缺少工作表“{title}”的内容")
+            return real
+
+        wanted = [title for title in (S.META_TITLE, *(spec.title for spec in S.SHEETS)) if title in where]
+        for title in wanted:  # every sheet's size, before any of them is parsed
+            _check_dimension(title, _dimension(self.package.read(sheet_part(title))))
+        if S.META_TITLE in where:
+            raw.has_meta = True
+            meta = _SheetReader(self, sheet_part(S.META_TITLE), S.META_TITLE, width=2,
+                                last_row=len(S.META_KEYS) + 5, input_columns=frozenset()).read()
+            for number in sorted(meta.cells_by_row):
+                cells = meta.row(number)
+                if cells[0].value is not None:
+                    raw.meta[str(cells[0].value)] = cells[1].value
+        for spec in S.SHEETS:
+            if spec.title not in where:
+                continue
+            inputs = frozenset(i + 1 for i, c in enumerate(spec.columns) if c.is_input)
+            scan = _SheetReader(self, sheet_part(spec.title), spec.title, width=len(spec.columns),
+                                last_row=spec.last_data_row, input_columns=inputs).read()
+            raw.sheets[spec.key] = scan.to_raw(spec, where[spec.title][0])
+        return raw
+
+
+@dataclass
+class _Scan:
+    title: str
+    width: int
+    cells_by_row: dict[int, dict[int, RawCell]]
+    hidden_rows: set[int]
+    hidden_columns: set[int]
+    merged: list[tuple[int, int, int, int]]
+    beyond: set[int]
+
+    def row(self, number: int) -> list[RawCell]:
+        cells = self.cells_by_row.get(number, {})
+        return [cells.get(col, EMPTY) for col in range(1, self.width + 1)]
+
+    def to_raw(self, spec: S.Sheet, state: str) -> RawSheet:
+        def filled(cells: list[RawCell]) -> bool:
+            return any(c.value is not None or c.formula is not None or c.corrupt is not None or c.copies > 1
+                       for c in cells)
+
+        rows = {}
+        for number in range(spec.first_data_row, spec.last_data_row + 1):
+            if number in self.cells_by_row:
+                cells = self.row(number)
+                if filled(cells):
+                    rows[number] = cells
+        return RawSheet(
+            title=self.title,
+            headers=[c.value for c in self.row(1)],
+            rows=rows,
+            total_row=self.row(2) if spec.total_row else None,
+            state=state,
+            hidden_rows=frozenset(self.hidden_rows),
+            hidden_columns=frozenset(self.hidden_columns),
+            merged=tuple(self.merged),
+            rows_beyond=tuple(sorted(self.beyond)[:5]),
+            rows_beyond_count=len(self.beyond),
+        )
+
+
+class _SheetReader:
+    """One pass over a sheet's XML: the cells of rows 1..last_row × columns 1..width, and the layout facts."""
+
+    MAX_MERGED = 1000  # merged ranges kept (only those touching the range read)
+
+    def __init__(self, reader: _Reader, part: str, title: str, *, width: int, last_row: int,
+                 input_columns: frozenset[int]):
+        self.reader = reader
+        self.part = part
+        self.title = title
+        self.width = width
+        self.last_row = last_row
+        self.input_columns = input_columns
+        self.shared_formulas: dict[str, str] = {}
+
+    def corrupt(self, what: str) -> _Corrupt:
+        return _Corrupt(f"工作表“{self.title}”{what}")
+
+    def read(self) -> _Scan:
+        scan = _Scan(self.title, self.width, {}, set(), set(), [], set())
+        data = self.reader.package.read(self.part)
+        sheet_data = None
+        row_counter = 0
+        for event, element in _iterparse(data):
+            tag = element.tag
+            if event == "start":
+                if tag in SHEETDATA_TAGS:
+                    sheet_data = element
+                continue
+            if tag in ROW_TAGS:
+                row_counter = self.row(element, row_counter, scan)
+                element.clear()
+                if sheet_data is not None and len(sheet_data) and sheet_data[-1] is element:
+                    del sheet_data[-1]
+            elif tag in COL_TAGS:
+                if _true(element.get("hidden")):
+                    low, high = _int_attr(element.get("min"), 0) or 0, _int_attr(element.get("max"), 0) or 0
+                    scan.hidden_columns.update(range(max(low, 1), min(high, self.width) + 1))
+            elif tag in MERGE_TAGS:
+                bounds = parse_range(element.get("ref") or "")
+                if bounds and bounds[0] <= self.width and bounds[1] <= self.last_row and len(scan.merged) < self.MAX_MERGED:
+                    scan.merged.append(bounds)
+        return scan
+
+    def row(self, element, previous: int, scan: _Scan) -> int:
+        r = element.get("r")
+        if r is None:
+            number = previous + 1
+        else:
+            number = _int_attr(r.strip(), None)
+            if number is None:
+                value = _number(r) if r.strip() else None
+                if isinstance(value, float) and value.is_integer() and 0 < value <= EXCEL_MAX_ROW:
+                    number = int(value)  # "5.0", as openpyxl accepts
+            if number is None or not 1 <= number <= EXCEL_MAX_ROW:
+                raise self.corrupt(f"中的行号“{r[:20]}”无效")
+        if number <= self.last_row and _true(element.get("hidden")):
+            scan.hidden_rows.add(number)
+        column = 0
+        for child in element:
+            if child.tag not in CELL_TAGS:
+                continue
+            ref = child.get("r")
+            if ref is None:
+                row, column = number, column + 1
+                if column > EXCEL_MAX_COLUMN:
+                    raise self.corrupt(f"第 {number} 行的单元格超过 {EXCEL_MAX_COLUMN} 列")
+            else:
+                position = parse_ref(ref)
+                if position is None:
+                    raise self.corrupt(f"中的单元格引用“{ref[:20]}”无效")
+                row, column = position
+            if row > self.last_row or column > self.width:
+                if row > self.last_row and column in self.input_columns and self.has_value(child):
+                    scan.beyond.add(row)
+                continue
+            cell = self.cell(child)
+            cells = scan.cells_by_row.setdefault(row, {})
+            if column in cells:
+                first = cells[column]
+                cells[column] = RawCell(first.value, first.formula, first.error, first.copies + 1, first.corrupt,
+                                        first.length)
+            else:
+                cells[column] = cell
+        return number
+
+    @staticmethod
+    def has_value(element) -> bool:
+        for child in element:
+            if child.tag in VALUE_TAGS and (child.text or "").strip():
+                return True
+            if child.tag in INLINE_TAGS and _string_item(child).strip():
+                return True
+        return False
+
+    def cell(self, element) -> RawCell:
+        kind = element.get("t") or "n"
+        value_text = formula = None
+        inline = None
+        for child in element:
+            tag = child.tag
+            if tag in VALUE_TAGS:
+                value_text = child.text
+            elif tag in FORMULA_TAGS:
+                formula = self.formula(child)
+            elif tag in INLINE_TAGS:
+                inline = child
+        value: Any = None
+        corrupt = None
+        error = False
+        if kind == "inlineStr":
+            value = _string_item(inline) if inline is not None else None
+        elif value_text is None or value_text == "":
+            value = None
+        elif kind == "s":
+            index = _int_attr(value_text.strip())
+            strings = self.reader.strings()
+            if index is None or index >= len(strings):
+                corrupt = value_text
+            else:
+                value = strings[index]
+        elif kind == "str":
+            value = value_text
+        elif kind == "b":
+            flag = value_text.strip().lower()
+            if flag in ("0", "1", "true", "false"):
+                value = flag in ("1", "true")
+            else:
+                corrupt = value_text
+        elif kind == "e":
+            value, error = value_text.strip(), True
+        elif kind == "d":
+            value = self.iso_date(value_text)
+            if value is None:
+                corrupt = value_text
+        else:
+            number = _number(value_text)
+            if number is None:
+                corrupt = value_text
+            else:
+                value = self.dated(number, element.get("s"))
+        length = None
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            length, value = len(value), value[:MAX_CELL_CHARS]
+        if corrupt is not None and len(corrupt) > 40:
+            corrupt = corrupt[:40] + "…"
+        return RawCell(value, formula, error, 1, corrupt, length)
+
+    def formula(self, element) -> str:
+        text = element.text or ""
+        if element.get("t") == "shared":
+            index = element.get("si")
+            if index is not None:
+                if text:
+                    if len(self.shared_formulas) < 10_000:
+                        self.shared_formulas[index] = text
+                else:
+                    text = self.shared_formulas.get(index, "")  # the master's text: references not shifted
+        return "=" + text
+
+    def dated(self, number: int | float, style: str | None) -> Any:
+        """A number with a date or time format becomes a date/time, as Excel shows it."""
+        index = _int_attr(style, 0) or 0
+        styles = self.reader.styles
+        kind = styles[index] if index < len(styles) else None
+        if kind is None or number != number or number in (float("inf"), float("-inf")):
+            return number
+        try:
+            converted = from_excel(number, self.reader.epoch, timedelta=kind == "timedelta")
+        except (ValueError, OverflowError, TypeError, ArithmeticError):
+            return number  # outside the calendar: let the parser report the number
+        return converted
+
+    @staticmethod
+    def iso_date(text: str) -> dt.datetime | dt.date | None:
+        try:
+            return dt.datetime.fromisoformat(text.strip().rstrip("Z"))
+        except ValueError:
+            return None
+
+
+ReadFn = Callable[[str | Path], RawWorkbook]
