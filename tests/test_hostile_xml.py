@@ -115,3 +115,24 @@ def _clean_env() -> dict:
     import os
 
     return {k: v for k, v in os.environ.items() if not k.startswith("BUDGET_AUTHOR_")}
+
+
+@pytest.mark.parametrize("encoding", ["cp037", "utf-16-le", "utf-16-be", "utf-16"])
+def test_a_doctype_in_another_encoding_is_still_found(tmp_path, monkeypatch, encoding):
+    """The byte screen decodes parts that declare an encoding it knows (EBCDIC here), and finds UTF-16 as bytes."""
+    package = Package.example()
+    part = package.sheet_part("文本段落")
+    body = package.members[part].decode("utf-8")
+    body = body.split("?>", 1)[1] if body.startswith("<?xml") else body
+    name = "UTF-16" if encoding.startswith("utf-16") else encoding
+    text = f'<!DOCTYPE worksheet [<!ENTITY a "b">]>{body}'
+    head = f'<?xml version="1.0" encoding="{name}"?>'
+    if encoding == "cp037":
+        package.members[part] = head.encode("ascii") + text.encode(encoding, errors="xmlcharrefreplace")
+    else:
+        package.members[part] = (head + text).encode(encoding)
+    path = tmp_path / "e.xlsx"
+    path.write_bytes(package.to_bytes())
+    with pytest.raises(InputError) as info:
+        read_workbook(path)
+    assert info.value.code == "FILE_XML_FORBIDDEN"

@@ -261,6 +261,29 @@ def _at(package: "_Package | None") -> str:
 _DTD_MARKERS = tuple(
     marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("ascii", "utf-16-le", "utf-16-be")
 )
+_XML_ENCODING = re.compile(rb"""\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
+
+
+def _has_dtd(data: bytes) -> bool:
+    """Does an XML part hold a document type declaration or an entity declaration?
+
+    Searched as bytes in UTF-8 (and every ASCII-compatible encoding) and UTF-16, and, when the
+    part declares another encoding Python knows (EBCDIC, say), in the text decoded with it.
+    """
+    if any(marker in data for marker in _DTD_MARKERS):
+        return True
+    declared = _XML_ENCODING.match(data)
+    if declared:
+        encoding = declared.group(1).decode("ascii").lower()
+        if encoding not in ("utf-8", "utf8", "utf-16", "utf16"):
+            try:
+                text = data.decode(encoding, errors="replace")
+            except LookupError:
+                return False  # unknown to Python, and so to the parser: it fails as a damaged part
+            return "<!DOCTYPE" in text or "<!ENTITY" in text
+    return False
+
+
 _BINARY_SUFFIXES = (".bin", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp")
 
 
@@ -302,7 +325,7 @@ class _Package:
     def _screen(self, name: str) -> bytes:
         self.current = name
         data = self.zip.read(self.infos[name])
-        if any(marker in data for marker in _DTD_MARKERS):
+        if _has_dtd(data):
             raise InputError("FILE_XML_FORBIDDEN", part=name, detail="DOCTYPE/ENTITY")
         self.tags += data.count(b"<")
         if self.tags > MAX_XML_TAGS:
@@ -516,12 +539,17 @@ def _number(text: str) -> int | float | None:
 
 
 def _dimension(data: bytes) -> str | None:
-    """The sheet's declared used range (<dimension ref>), read without parsing past <sheetData>."""
-    for event, element in _iterparse(data):
-        if event == "start" and element.tag in SHEETDATA_TAGS:
-            return None
-        if event == "end" and element.tag in DIMENSION_TAGS:
-            return element.get("ref") or ""
+    """The sheet's declared used range (<dimension ref>): only the part before <sheetData> is parsed."""
+    end = data.find(b"sheetData")
+    head = data[:end] if end > 0 else data
+    try:
+        for event, element in _iterparse(head):
+            if event == "start" and element.tag in SHEETDATA_TAGS:
+                return None
+            if event == "end" and element.tag in DIMENSION_TAGS:
+                return element.get("ref") or ""
+    except ParseError:  # the cut-off head ends in the middle of the document, as intended
+        return None
     return None
 
 
