@@ -120,7 +120,7 @@ def test_each_limit_is_checked_before_parsing(tmp_path, monkeypatch, limit, valu
     monkeypatch.setattr(read, limit, value)
     parsed = []
     monkeypatch.setattr(read, "_shared_strings", lambda *a: parsed.append(a) or [])
-    monkeypatch.setattr(read._SheetReader, "row", lambda *a: parsed.append(a))
+    monkeypatch.setattr(read._SheetReader, "place", lambda *a: parsed.append(a))
     assert _code(path) == code
     assert parsed == []  # no sheet row and no string was parsed
     assert code in CATALOGUE and CATALOGUE[code].severity == "error"
@@ -265,3 +265,45 @@ def test_an_external_reference_in_a_shared_formula_is_found_in_every_cell(tmp_pa
     package.edit_sheet("支出", edit)
     result = check_workbook(_write(tmp_path, package.to_bytes()))
     assert [(i.code, i.cell) for i in result.issues] == [("VAL_FORMULA_EXTERNAL", "F3"), ("VAL_FORMULA_EXTERNAL", "F4")]
+
+
+# ---------------------------------------------------------------- the worst cases inside the limits
+def _sheet_with(body: str, *, at_end: bool = False) -> bytes:
+    package = Package.example()
+    part = package.sheet_part("支出")
+    text = package.members[part].decode()
+    text = text.replace("</sheetData>", body + "</sheetData>", 1) if at_end else \
+        text.replace("<sheetData>", "<sheetData>" + body, 1)
+    package.members[part] = text.encode()
+    return package.to_bytes()
+
+
+def test_a_row_with_more_cells_than_excel_has_columns_is_refused_in_constant_memory(tmp_path):
+    import random
+    import tracemalloc
+
+    rng = random.Random(1)  # random values: the part must not compress beyond the ratio limit
+    cells = "".join(f'<c r="{rng.choice("ABCDEFG")}3"><v>{rng.getrandbits(30)}</v></c>' for _ in range(230_000))
+    path = _write(tmp_path, _sheet_with(f'<row r="3">{cells}</row>'))
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        assert _code(path) == "FILE_CORRUPT"
+        assert time.monotonic() - start < 5
+        assert tracemalloc.get_traced_memory()[1] < 100_000_000  # the cells are dropped as they are read
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_slowest_workbook_inside_the_limits_is_checked_in_seconds(tmp_path):
+    """~860,000 tags of duplicate cells inside the rows read: every one is parsed and compared."""
+    import random
+
+    rng = random.Random(2)
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{rng.getrandbits(30)}</v></c>' for c in "ABCDEFG" * 30)
+                   + "</row>" for r in range(3, 1003))
+    path = _write(tmp_path, _sheet_with(rows))
+    start = time.monotonic()
+    result = check_workbook(path)
+    assert time.monotonic() - start < 10
+    assert {i.code for i in result.issues} == {"VAL_DUPLICATE_CELL"}

@@ -730,21 +730,29 @@ class _SheetReader:
         return _Corrupt(f"工作表“{self.title}”{what}")
 
     def read(self) -> _Scan:
+        """Stream the sheet: each cell is handled when it ends and then dropped, so a row of a
+        million cells costs no more memory than a row of one."""
         scan = _Scan(self.title, self.width, {}, set(), set(), [], set())
         data = self.reader.package.read(self.part)
-        sheet_data = None
-        row_counter = 0
+        stack: list[Any] = []  # the open elements
+        row_number = row_counter = column = cells_in_row = 0
         for event, element in _iterparse(data):
             tag = element.tag
             if event == "start":
-                if tag in SHEETDATA_TAGS:
-                    sheet_data = element
+                if tag in ROW_TAGS:
+                    row_number = row_counter = self.row_number(element, row_counter)
+                    column = cells_in_row = 0
+                    if row_number <= self.last_row and _true(element.get("hidden")):
+                        scan.hidden_rows.add(row_number)
+                stack.append(element)
                 continue
-            if tag in ROW_TAGS:
-                row_counter = self.row(element, row_counter, scan)
-                element.clear()
-                if sheet_data is not None and len(sheet_data) and sheet_data[-1] is element:
-                    del sheet_data[-1]
+            stack.pop()
+            parent = stack[-1] if stack else None
+            if tag in CELL_TAGS and parent is not None and parent.tag in ROW_TAGS:
+                cells_in_row += 1
+                if cells_in_row > EXCEL_MAX_COLUMN:
+                    raise self.corrupt(f"第 {row_number} 行的单元格超过 {EXCEL_MAX_COLUMN} 个")
+                column = self.place(element, row_number, column, scan)
             elif tag in COL_TAGS:
                 if _true(element.get("hidden")):
                     low, high = _int_attr(element.get("min"), 0) or 0, _int_attr(element.get("max"), 0) or 0
@@ -753,49 +761,49 @@ class _SheetReader:
                 bounds = parse_range(element.get("ref") or "")
                 if bounds and bounds[0] <= self.width and bounds[1] <= self.last_row and len(scan.merged) < self.MAX_MERGED:
                     scan.merged.append(bounds)
+            elif tag not in ROW_TAGS:
+                continue
+            element.clear()  # done with it: drop it from its parent as well
+            if parent is not None and len(parent) and parent[-1] is element:
+                del parent[-1]
         return scan
 
-    def row(self, element, previous: int, scan: _Scan) -> int:
+    def row_number(self, element, previous: int) -> int:
         r = element.get("r")
         if r is None:
-            number = previous + 1
-        else:
-            number = _int_attr(r.strip(), None)
-            if number is None:
-                value = _number(r) if r.strip() else None
-                if isinstance(value, float) and value.is_integer() and 0 < value <= EXCEL_MAX_ROW:
-                    number = int(value)  # "5.0", as openpyxl accepts
-            if number is None or not 1 <= number <= EXCEL_MAX_ROW:
-                raise self.corrupt(f"中的行号“{r[:20]}”无效")
-        if number <= self.last_row and _true(element.get("hidden")):
-            scan.hidden_rows.add(number)
-        column = 0
-        for child in element:
-            if child.tag not in CELL_TAGS:
-                continue
-            ref = child.get("r")
-            if ref is None:
-                row, column = number, column + 1
-                if column > EXCEL_MAX_COLUMN:
-                    raise self.corrupt(f"第 {number} 行的单元格超过 {EXCEL_MAX_COLUMN} 列")
-            else:
-                position = parse_ref(ref)
-                if position is None:
-                    raise self.corrupt(f"中的单元格引用“{ref[:20]}”无效")
-                row, column = position
-            if row > self.last_row or column > self.width:
-                if row > self.last_row and column in self.input_columns and self.has_value(child):
-                    scan.beyond.add(row)
-                continue
-            cell = self.cell(child)
-            cells = scan.cells_by_row.setdefault(row, {})
-            if column in cells:
-                first = cells[column]
-                cells[column] = RawCell(first.value, first.formula, first.error, first.copies + 1, first.corrupt,
-                                        first.length)
-            else:
-                cells[column] = cell
+            return previous + 1
+        number = _int_attr(r.strip(), None)
+        if number is None:
+            value = _number(r) if r.strip() else None
+            if isinstance(value, float) and value.is_integer() and 0 < value <= EXCEL_MAX_ROW:
+                number = int(value)  # "5.0", as openpyxl accepts
+        if number is None or not 1 <= number <= EXCEL_MAX_ROW:
+            raise self.corrupt(f"中的行号“{r[:20]}”无效")
         return number
+
+    def place(self, element, number: int, column: int, scan: _Scan) -> int:
+        """Record one <c> of row `number`; return its column (the next cell without a reference follows it)."""
+        ref = element.get("r")
+        if ref is None:
+            row, column = number, column + 1
+        else:
+            position = parse_ref(ref)
+            if position is None:
+                raise self.corrupt(f"中的单元格引用“{ref[:20]}”无效")
+            row, column = position
+        if row > self.last_row or column > self.width:
+            if row > self.last_row and column in self.input_columns and self.has_value(element):
+                scan.beyond.add(row)
+            return column
+        cell = self.cell(element)
+        cells = scan.cells_by_row.setdefault(row, {})
+        if column in cells:
+            first = cells[column]
+            cells[column] = RawCell(first.value, first.formula, first.error, first.copies + 1, first.corrupt,
+                                    first.length)
+        else:
+            cells[column] = cell
+        return column
 
     @staticmethod
     def has_value(element) -> bool:
