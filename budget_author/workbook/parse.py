@@ -356,7 +356,8 @@ class _Parser:
         for row_spec in spec.fixed_rows:
             number = spec.fixed_row_number(row_spec.key)
             ref = f"{S.column_letter(index + 1)}{number}"
-            raw_cell = EMPTY if covered(number, index + 1) else (sheet.rows.get(number) or [EMPTY] * len(spec.columns))[index]
+            cells = sheet.rows.get(number) or [EMPTY] * len(spec.columns)
+            raw_cell = EMPTY if covered(number, index + 1) else cells[index]
             kind = spec.fixed_kind(row_spec)
             try:
                 value = self.cell_value(key, ref, raw_cell, kind=kind, label=row_spec.label, limit=column.max_chars)
@@ -499,7 +500,8 @@ class _Parser:
             money = self._money_cells(spec, sheet)
             for min_col, min_row, max_col, max_row in sheet.merged:
                 cols = [c for c in inputs if min_col <= c <= max_col]
-                if not cols or max_row < first or min_row > spec.last_data_row or (min_col, min_row) == (max_col, max_row):
+                single = (min_col, min_row) == (max_col, max_row)
+                if not cols or max_row < first or min_row > spec.last_data_row or single:
                     continue
                 span = f"{S.column_letter(min_col)}{min_row}:{S.column_letter(max_col)}{max_row}"
                 anchor = f"{S.column_letter(min_col)}{min_row}"
@@ -520,8 +522,8 @@ class _Parser:
             if sheet.rows_beyond:
                 rows = list(sheet.rows_beyond)
                 more = sheet.rows_beyond_count - len(rows)
-                self.add("WB_DATA_BEYOND_ROWS", spec.key, f"A{rows[0]}", title=spec.title,
-                         rows="、".join(str(r) for r in rows) + (f" 等 {sheet.rows_beyond_count} 行" if more > 0 else ""),
+                listed = "、".join(str(r) for r in rows) + (f" 等 {sheet.rows_beyond_count} 行" if more > 0 else "")
+                self.add("WB_DATA_BEYOND_ROWS", spec.key, f"A{rows[0]}", title=spec.title, rows=listed,
                          last=spec.last_data_row)
 
     @staticmethod
