@@ -307,3 +307,19 @@ def test_the_slowest_workbook_inside_the_limits_is_checked_in_seconds(tmp_path):
     result = check_workbook(path)
     assert time.monotonic() - start < 10
     assert {i.code for i in result.issues} == {"VAL_DUPLICATE_CELL"}
+
+
+def test_regression_a_named_pipe_hung_and_dev_zero_ran_out_of_memory(tmp_path):
+    """The reader opened whatever it was given: a named pipe blocked it for ever, /dev/zero (size 0 to stat)
+    was read until MemoryError. Only regular files are opened now, and never read past the size limit."""
+    import os
+
+    fifo = tmp_path / "pipe.xlsx"
+    os.mkfifo(fifo)
+    assert _code(fifo) == "FILE_NOT_XLSX"
+    if os.path.exists("/dev/zero"):
+        assert _code("/dev/zero") == "FILE_NOT_XLSX"
+
+
+def test_a_name_with_a_nul_byte():
+    assert _code("bad\0name.xlsx") == "FILE_UNREADABLE"

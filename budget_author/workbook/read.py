@@ -22,6 +22,7 @@ import datetime as dt
 import io
 import posixpath
 import re
+import stat
 import struct
 import warnings
 import zipfile
@@ -200,17 +201,18 @@ def read_workbook(path: str | Path) -> RawWorkbook:
     """Read `path` into a RawWorkbook, or raise InputError."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError("FILE_TOO_LARGE", size=size, limit=MAX_FILE_BYTES)
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a folder, a pipe or a device: never opened (a pipe would block)
+            raise InputError("FILE_NOT_XLSX")
+        if info.st_size > MAX_FILE_BYTES:
+            raise InputError("FILE_TOO_LARGE", size=info.st_size, limit=MAX_FILE_BYTES)
+        with path.open("rb") as handle:  # read into memory and closed at once; never more than the limit
+            data = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError as exc:
         raise InputError("FILE_NOT_FOUND") from exc
-    except IsADirectoryError as exc:
-        raise InputError("FILE_NOT_XLSX") from exc
     except PermissionError as exc:
         raise InputError("FILE_UNREADABLE") from exc
-    except OSError as exc:  # e.g. a file name the system cannot represent, an I/O error
+    except (OSError, ValueError) as exc:  # an I/O error; a name the system cannot represent (NUL)
         raise InputError("FILE_UNREADABLE") from exc
     if len(data) > MAX_FILE_BYTES:  # it grew between stat and read
         raise InputError("FILE_TOO_LARGE", size=len(data), limit=MAX_FILE_BYTES)
