@@ -128,3 +128,36 @@ def test_short_indicator_names_of_the_2025_forms_are_accepted(mini, make_workboo
     mini["perf_indicators"][0]["level2"] = "服务对象满意度"
     mini["perf_indicators"][1]["level2"] = " 经济效益 "
     assert check_workbook(make_workbook(mini)).issues == []
+
+
+# ---------------------------------------------------------------- numfmt restates openpyxl's rules
+def test_number_format_rules_match_openpyxl():
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+    from openpyxl.styles.numbers import is_date_format as openpyxl_is_date
+    from openpyxl.styles.numbers import is_timedelta_format as openpyxl_is_timedelta
+    from openpyxl.utils.datetime import from_excel as openpyxl_from_excel
+
+    from budget_author.workbook import numfmt
+
+    dated = {i: code for i, code in BUILTIN_FORMATS.items() if openpyxl_is_date(code) or openpyxl_is_timedelta(code)}
+    assert dated == numfmt.BUILTIN_DATE_FORMATS
+    codes = [*BUILTIN_FORMATS.values(), 'yyyy"年"m"月"d"日"', "[$-804]yyyy年m月", '#,##0.00"元"', "[Red]0.00",
+             "0.00_);[Red](0.00)", '"day"0', "\\d0", "_d0", "[h]:mm", "[mm]:ss", "[ss].00", "m/d", "@", None,
+             "General", "[DBNum1][$-804]G/通用格式", 'yyyy"年"m"月";@', "hh:mm;@"]
+    for code in codes:
+        assert numfmt.is_date_format(code) == openpyxl_is_date(code), code
+        assert numfmt.is_timedelta_format(code) == openpyxl_is_timedelta(code), code
+    for value in (0, 0.5, 0.999999, 1, 59, 60, 61, 45291, 45291.75, 2957000, 12.3456789):
+        for epoch in (numfmt.WINDOWS_EPOCH, numfmt.MAC_EPOCH):
+            assert numfmt.from_excel(value, epoch) == openpyxl_from_excel(value, epoch), (value, epoch)
+        assert numfmt.from_excel(value, timedelta=True) == openpyxl_from_excel(value, timedelta=True)
+
+
+def test_check_does_not_import_openpyxl():
+    """openpyxl costs ~0.16 s to import; `check` and `build` read the package themselves."""
+    import subprocess
+    import sys
+
+    code = "import sys, budget_author.check, budget_author.build; print('openpyxl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
