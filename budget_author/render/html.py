@@ -51,17 +51,25 @@ class NarrativeBlock:
     forms: bool = False
 
 
-def _sentence_renderer(report: Report):
-    env = environment()
-    macros = report.profile["narrative"]["macros"]
+@lru_cache(maxsize=8)
+def _macros(source: str) -> dict[str, Any]:
+    """A profile's shared sentence macros, compiled once per process."""
+    module = environment().from_string(source).make_module()
+    return {name: value for name, value in vars(module).items() if not name.startswith("_")}
 
-    @lru_cache(maxsize=None)
-    def compile_(template: str):
-        return env.from_string(macros + template)
+
+@lru_cache(maxsize=1024)
+def _sentence(macros: str, template: str):
+    """One sentence template, compiled once per process, with the profile's macros as its globals."""
+    return environment().from_string(template, globals=_macros(macros))
+
+
+def _sentence_renderer(report: Report):
+    macros = report.profile["narrative"]["macros"]
 
     def render(template: str) -> Markup:
         # The template output is already escaped (autoescape on), so it is safe to place as is.
-        return Markup(compile_(template).render(n=report.n).strip())
+        return Markup(_sentence(macros, template).render(n=report.n).strip())
 
     return render
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import logging
 import mimetypes
 import os
@@ -314,7 +315,7 @@ def write_pdf(html: str, target: Path, *, title: str, author: str, base_url: str
     check_fonts()
     started = time.perf_counter()
     fetcher = make_fetcher()
-    with capture_weasyprint_warnings() as warnings:
+    with _cyclic_gc_paused(), capture_weasyprint_warnings() as warnings:
         document = render_document(html, base_url=base_url, fetcher=fetcher)
         document.metadata.title = title
         document.metadata.authors = [author]
@@ -326,6 +327,21 @@ def write_pdf(html: str, target: Path, *, title: str, author: str, base_url: str
                 document.write_pdf(tmp_path)
 
         path = atomic_write(Path(target), write)
-    return PdfResult(
-        path=path, pages=len(document.pages), seconds=time.perf_counter() - started, warnings=list(warnings)
-    )
+        pages = len(document.pages)
+        del document  # its boxes are cyclic garbage, collected once when the pause ends
+    return PdfResult(path=path, pages=pages, seconds=time.perf_counter() - started, warnings=list(warnings))
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused():
+    """Layout allocates millions of small objects, and each young-generation collection walks them again:
+    pausing the cyclic collector during layout and writing saves 11–28 % of it (benchmarks/README.md,
+    "Garbage collection"). The garbage is collected once at the end; peak memory grows by 3–11 MB."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+            gc.collect()
