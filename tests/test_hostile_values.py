@@ -326,3 +326,33 @@ def test_existing_cell_style_is_kept_by_the_helper(mini, make_workbook):
     package.edit_sheet("支出", lambda root: set_cell(root, "F3", 1))
     root = package.tree(package.sheet_part("支出"))
     assert find_cell(root, "F3", create=False).get("s") is not None
+
+
+# ---------------------------------------------------------------- a stale cached total
+def _expenditure_total(result) -> Decimal:
+    return sum((f.amount for f in result.parsed.budget.expenditure), Decimal(0))
+
+
+def _no_full_calc(root):
+    root.find(q("calcPr")).attrib.pop("fullCalcOnLoad")
+
+
+def test_a_stale_cached_total_is_reported(mini_package):
+    """A total formula saved with a result its parts no longer give: the file was saved without recalculating."""
+    stale = _cell("F2", 123456.78, formula="SUM(F3:F202)")
+    issues, result = mini_package({"支出": stale}, workbook_edit=_no_full_calc)
+    assert issues == [("TOTAL_STALE", "支出", "F2")]
+    problem = result.issues[0]
+    assert problem.severity.value == "warning"
+    assert "123,456.78 元" in problem.message and f"{_expenditure_total(result):,.2f} 元" in problem.message
+    issues, _ = mini_package({"支出": stale})  # under fullCalcOnLoad too: Excel shows it until it recalculates
+    assert issues == [("TOTAL_STALE", "支出", "F2")]
+
+
+def test_a_current_cached_total_and_the_templates_zero_are_silent(mini_package):
+    _, result = mini_package()
+    total = float(_expenditure_total(result))
+    issues, _ = mini_package({"支出": _cell("F2", total, formula="SUM(F3:F202)")}, workbook_edit=_no_full_calc)
+    assert issues == []
+    issues, _ = mini_package({"支出": _cell("F2", 0, formula="SUM(F3:F202)")})  # never opened in Excel
+    assert issues == []

@@ -120,3 +120,25 @@ def test_output_folder_unusable_exits_3_and_keeps_the_old_pdf(tmp_path):
     assert result.exit_code == 3
     assert (target / "keep").read_text() == "old"
     assert not [p for p in tmp_path.iterdir() if re.match(r"\.~", p.name)]
+
+
+def test_a_pdf_held_open_by_a_viewer_is_left_as_it_was(tmp_path, monkeypatch):
+    """On Windows a viewer holding the PDF makes os.replace fail with a sharing violation (PermissionError).
+    The new PDF is thrown away, the old one is untouched, and the error is an OSError: the CLI's exit 3
+    (the worker relays it; test_output_folder_unusable_exits_3_and_keeps_the_old_pdf drives that path)."""
+    from budget_author.render import pdf
+
+    target = tmp_path / "公开文件.pdf"
+    target.write_bytes(b"%PDF-old")
+    real_replace = os.replace
+
+    def held_open(src, dst, *args, **kwargs):
+        if os.fspath(dst) == os.fspath(target):
+            raise PermissionError(13, "另一个程序正在使用此文件，进程无法访问。", os.fspath(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", held_open)
+    with pytest.raises(PermissionError):
+        pdf.write_pdf("<html><body><p>预算</p></body></html>", target, title="t", author="a")
+    assert target.read_bytes() == b"%PDF-old"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left behind

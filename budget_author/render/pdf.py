@@ -315,7 +315,7 @@ def write_pdf(html: str, target: Path, *, title: str, author: str, base_url: str
     check_fonts()
     started = time.perf_counter()
     fetcher = make_fetcher()
-    with _cyclic_gc_paused(), capture_weasyprint_warnings() as warnings:
+    with cyclic_gc_paused(), capture_weasyprint_warnings() as warnings:
         document = render_document(html, base_url=base_url, fetcher=fetcher)
         document.metadata.title = title
         document.metadata.authors = [author]
@@ -333,7 +333,7 @@ def write_pdf(html: str, target: Path, *, title: str, author: str, base_url: str
 
 
 @contextlib.contextmanager
-def _cyclic_gc_paused():
+def cyclic_gc_paused():
     """Layout allocates millions of small objects, and each young-generation collection walks them again:
     pausing the cyclic collector during layout and writing saves 11–28 % of it (benchmarks/README.md,
     "Garbage collection"). The garbage is collected once at the end; peak memory grows by 3–11 MB."""

@@ -72,17 +72,24 @@ def _computed_total(ctx: Context, sheet_key: str, column_key: str, row: int | No
     return None
 
 
-@rule(codes=("TOTAL_TYPED",), needs=())
+@rule(codes=("TOTAL_TYPED", "TOTAL_STALE"), needs=())
 def check_typed_totals(ctx: Context) -> Iterator[Issue]:
-    """A total cell where the clerk typed a number over the formula must agree with its parts."""
+    """A total cell where the clerk typed a number over the formula must agree with its parts; so must
+    the result a total formula was saved with (else the file was saved without recalculating)."""
     blocked = ctx.parsed.missing | ctx.parsed.failed
     for typed in ctx.parsed.typed_totals:
         if typed.sheet_key in blocked:
             continue
         computed = _computed_total(ctx, typed.sheet_key, typed.column_key, typed.row)
-        if computed is not None and computed != typed.typed:
+        if computed is None or computed == typed.typed:
+            continue
+        difference = yuan(typed.typed - computed)
+        if typed.formula:
+            yield issue("TOTAL_STALE", typed.where, cached=yuan(typed.typed), computed=yuan(computed),
+                        difference=difference)
+        else:
             yield issue("TOTAL_TYPED", typed.where, typed=yuan(typed.typed), computed=yuan(computed),
-                        difference=yuan(typed.typed - computed))
+                        difference=difference)
 
 
 RULES = (check_income_equals_expenditure, check_typed_totals)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,13 +33,15 @@ MAX_LISTED = 10  # rows or sheets listed in one message
 
 @dataclass(frozen=True)
 class TypedTotal:
-    """A total cell that holds a typed number instead of the template's formula."""
+    """A total cell that holds a typed number instead of the template's formula — or, with
+    formula=True, the template's formula and the result the file saved for it."""
 
     sheet_key: str
     column_key: str
     row: int | None  # None: the sheet's 合计 row; else the data row it totals
     where: tuple[str, str]
     typed: Decimal
+    formula: bool = False
 
 
 @dataclass
@@ -213,6 +216,10 @@ def coerce(kind: S.Kind, value: Any, label: str, *, choices: str | None = None, 
     if kind == "code":
         return _code(value)
     return _text(value, label, limit)
+
+
+def _is_finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_blank(value: Any) -> bool:
@@ -418,10 +425,14 @@ class _Parser:
         return out
 
     def note_typed_total(self, key: str, column_key: str, row: int | None, ref: str, raw_cell: RawCell) -> None:
-        if raw_cell.formula is not None or _is_blank(raw_cell.value) or raw_cell.copies > 1:
+        """Remember a total cell's number, typed over the formula or saved as the formula's result."""
+        if _is_blank(raw_cell.value) or raw_cell.copies > 1 or raw_cell.error:
             return
         if row is not None and not column_key.endswith("total"):
             return  # other computed columns (names, flags) are display only
+        formula = raw_cell.formula is not None
+        if formula and (not _is_finite_number(raw_cell.value) or (self.raw.full_calc_on_load and raw_cell.value == 0)):
+            return  # no usable saved result: the template's own 0 until Excel recalculates on opening
         if isinstance(raw_cell.value, str) and len(raw_cell.value) > MAX_SHORT_CELL_CHARS:
             return
         try:
@@ -430,7 +441,7 @@ class _Parser:
             return
         if typed is not None and (typed == 0 or typed.adjusted() < EXCEL_DIGITS):
             spec = S.sheet(key)
-            self.result.typed_totals.append(TypedTotal(key, column_key, row, (spec.title, ref), typed))
+            self.result.typed_totals.append(TypedTotal(key, column_key, row, (spec.title, ref), typed, formula))
 
     # -- sheets → model
     def parse(self) -> ParseResult:

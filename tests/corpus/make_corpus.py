@@ -579,6 +579,13 @@ def _(ctx):
     return set_text(package, "支出", "F3", 11527725, formula="11527725*1").to_bytes()
 
 
+@case("stale_cached_total")
+def _(ctx):
+    package = ctx.package()
+    package.edit_workbook(lambda root: root.find(q("calcPr")).attrib.pop("fullCalcOnLoad"))
+    return set_text(package, "支出", "F2", 1234567.89, formula="SUM(F3:F202)").to_bytes()
+
+
 case("formula_external_reference")(lambda ctx: _edited(ctx, "支出", "F3", 11527725, formula="[1]Sheet1!$F$3"))
 case("formula_external_reference_by_path")(lambda ctx: _edited(
     ctx, "支出", "F3", 11527725, formula="'C:\\预算\\[去年.xlsx]支出'!F3"))
