@@ -91,6 +91,7 @@ CATALOGUE: dict[str, Entry] = {
     "TOTAL_SOURCE": Entry(E, "分来源收支不一致", "{source}（{period}）收入 {income} 元，支出 {expenditure} 元，相差 {difference} 元。各资金来源的收入应等于其支出；请核对“收入”表和“支出”表中该来源的金额。"),
     "TOTAL_TYPED": Entry(E, "手工填写的合计与明细不符", "此处手工填写的合计为 {typed} 元，明细相加为 {computed} 元，相差 {difference} 元。合计由系统计算，请删除手工填写的数字（或恢复原公式），并核对明细。"),
     "TOTAL_STALE": Entry(W, "合计公式保存的结果已过期", "此处合计公式在文件中保存的结果为 {cached} 元，明细相加为 {computed} 元，相差 {difference} 元：文件保存时没有重新计算（例如由其他程序生成或修改），在 Excel 中看到的合计与公开文件不同。公开文件按明细计算，不受影响；请在 Excel 中打开、按 F9 重新计算后保存，再核对合计。"),
+    "TOTAL_STALE_TEXT": Entry(W, "合计公式没有计入文本格式的金额", "此处合计公式在文件中保存的结果为 {cached} 元，明细相加为 {computed} 元，相差 {difference} 元：明细中有以文本形式保存的金额（如 {cell}），Excel 求和时不计入它们，所以在 Excel 中看到的合计与公开文件不同。公开文件按全部明细计算；请把这些单元格转换为数字（选中后点左上角的提示“转换为数字”），再核对合计。"),
     # ---------------------------------------------------------- basic expenditure
     "BASIC_COST_KIND_MISMATCH": Entry(E, "经费类型与经济科目不符", "经济科目“{code}”属于{expected}，这里填写为“{typed}”。人员经费为 301、303 类，其余为公用经费；请改正或清空此栏。"),
     "BASIC_ECON_TOTAL": Entry(E, "基本支出经济分类合计不符", "按经济分类填列的基本支出（{source}）合计 {economic} 元，“支出”表中{source}当年基本支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对两张表。"),

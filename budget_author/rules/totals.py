@@ -72,7 +72,7 @@ def _computed_total(ctx: Context, sheet_key: str, column_key: str, row: int | No
     return None
 
 
-@rule(codes=("TOTAL_TYPED", "TOTAL_STALE"), needs=())
+@rule(codes=("TOTAL_TYPED", "TOTAL_STALE", "TOTAL_STALE_TEXT"), needs=())
 def check_typed_totals(ctx: Context) -> Iterator[Issue]:
     """A total cell where the clerk typed a number over the formula must agree with its parts; so must
     the result a total formula was saved with (else the file was saved without recalculating)."""
@@ -84,7 +84,11 @@ def check_typed_totals(ctx: Context) -> Iterator[Issue]:
         if computed is None or computed == typed.typed:
             continue
         difference = yuan(typed.typed - computed)
-        if typed.formula:
+        text_cell = ctx.parsed.text_amounts.get(typed.sheet_key)
+        if typed.formula and text_cell:
+            yield issue("TOTAL_STALE_TEXT", typed.where, cached=yuan(typed.typed), computed=yuan(computed),
+                        difference=difference, cell=text_cell)
+        elif typed.formula:
             yield issue("TOTAL_STALE", typed.where, cached=yuan(typed.typed), computed=yuan(computed),
                         difference=difference)
         else:

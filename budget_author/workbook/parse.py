@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from budget_author import model as M
 from budget_author.issues import Issue, issue
-from budget_author.money import EXCEL_DIGITS, AmountError, has_more_than_cents, parse_amount
+from budget_author.money import EXCEL_DIGITS, AmountError, has_more_than_cents, parse_amount, round_half_up
 from budget_author.workbook import schema as S
 from budget_author.workbook.read import EMPTY, RawCell, RawSheet, RawWorkbook
 
@@ -51,6 +51,7 @@ class ParseResult:
     missing: set[str] = field(default_factory=set)
     failed: set[str] = field(default_factory=set)
     typed_totals: list[TypedTotal] = field(default_factory=list)
+    text_amounts: dict[str, str] = field(default_factory=dict)  # sheet key → first amount cell stored as text
     meta_year: int | None = None
 
 
@@ -413,6 +414,8 @@ class _Parser:
                         continue
                     record[col.key] = coerce(col.kind, value, col.header, choices=col.choices,
                                              strict=col.strict_choices, limit=col.max_chars)
+                    if col.kind == "money" and isinstance(value, str):  # accepted, but Excel's SUM skips it
+                        self.result.text_amounts.setdefault(key, ref)
                 except _Bad as bad:
                     self.add(bad.code, key, ref, **bad.params)
                     row_ok = False
@@ -431,8 +434,8 @@ class _Parser:
         if row is not None and not column_key.endswith("total"):
             return  # other computed columns (names, flags) are display only
         formula = raw_cell.formula is not None
-        if formula and (not _is_finite_number(raw_cell.value) or (self.raw.full_calc_on_load and raw_cell.value == 0)):
-            return  # no usable saved result: the template's own 0 until Excel recalculates on opening
+        if formula and (self.raw.full_calc_on_load or not _is_finite_number(raw_cell.value)):
+            return  # Excel recalculates it on opening (our template asks so), or there is no saved number
         if isinstance(raw_cell.value, str) and len(raw_cell.value) > MAX_SHORT_CELL_CHARS:
             return
         try:
@@ -440,6 +443,8 @@ class _Parser:
         except AmountError:
             return
         if typed is not None and (typed == 0 or typed.adjusted() < EXCEL_DIGITS):
+            if formula:  # a sum saved in binary floating point: 1234.5600000001 is 1234.56
+                typed = round_half_up(typed, 2)
             spec = S.sheet(key)
             self.result.typed_totals.append(TypedTotal(key, column_key, row, (spec.title, ref), typed, formula))
 

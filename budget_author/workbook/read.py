@@ -678,17 +678,18 @@ class _Reader:
 class _XmlCell:
     """One <c> element as the sheet streams past: its attributes and the leading text of its children."""
 
-    __slots__ = ("attrs", "value_text", "formula_attrs", "formula_text", "inline")
+    __slots__ = ("attrs", "value_text", "formula_attrs", "formulas", "inline", "any_value")
 
     def __init__(self, attrs: dict[str, str]):
         self.attrs = attrs
         self.value_text: str | None = None  # <v>
-        self.formula_attrs: dict[str, str] | None = None  # <f>, if present
-        self.formula_text: str | None = None
+        self.formula_attrs: dict[str, str] | None = None  # of the <f> being read
+        self.formulas: list[tuple[dict[str, str] | None, str]] = []  # every <f>, in order (shared-formula masters)
         self.inline: list[str] | None = None  # the <t> texts of <is>, if present
+        self.any_value = False  # some <v> or <is> of it is not blank
 
     def has_value(self) -> bool:
-        return bool((self.value_text or "").strip() or (self.inline and "".join(self.inline).strip()))
+        return self.any_value
 
 
 _EXPAT_NS = "}"  # pyexpat joins namespace and local name with it: "ns}row"
@@ -798,6 +799,8 @@ class _SheetReader:
         self.owner: tuple[str, int] | None = None  # the element whose leading text (ElementTree's .text) is collected
         self.interrupted = False  # a child started inside it: what follows is a tail, not its text
         self.buffer: list[str] = []
+        self.layout: list[dict[str, str]] = []  # attributes of the open <col>/<mergeCell> elements
+        self.outer: list[tuple] = []  # cells interrupted by a nested row's cell (never written by Excel)
         parser.Parse(data, True)
         return self.scan
 
@@ -810,13 +813,24 @@ class _SheetReader:
         self.interrupted = True
         if not kind:
             return
+        if kind == "row":
+            self.row_number = self.row_counter = self.row_number_of(attrs.get("r"), self.row_counter)
+            self.column = self.cells_in_row = 0
+            if self.row_number <= self.last_row and _true(attrs.get("hidden")):
+                self.scan.hidden_rows.add(self.row_number)
+            return
+        if kind in ("col", "mergeCell"):
+            self.layout.append(attrs)
+            return
         current = self.current
         if kind == "c":
             if parent == "row":
                 self.cells_in_row += 1
                 if self.cells_in_row > EXCEL_MAX_COLUMN:
                     raise self.corrupt(f"第 {self.row_number} 行的单元格超过 {EXCEL_MAX_COLUMN} 个")
-                self.current, self.cell_depth = _XmlCell(attrs), depth
+                if current is not None:
+                    self.outer.append((current, self.cell_depth, self.inline_depth, self.owner, self.buffer))
+                self.current, self.cell_depth, self.inline_depth, self.owner = _XmlCell(attrs), depth, -1, None
         elif current is not None and depth == self.cell_depth + 1:
             if kind == "v" or kind == "f":
                 if kind == "f":
@@ -824,23 +838,9 @@ class _SheetReader:
                 self.owner, self.interrupted, self.buffer = (kind, depth), False, []
             elif kind == "is":
                 current.inline, self.inline_depth = [], depth
-        elif kind == "t" and current is not None and current.inline is not None and (
+        elif kind == "t" and current is not None and current.inline is not None and self.inline_depth >= 0 and (
                 depth == self.inline_depth + 1 or (depth == self.inline_depth + 2 and parent == "r")):
             self.owner, self.interrupted, self.buffer = ("t", depth), False, []
-        elif kind == "row":
-            self.row_number = self.row_counter = self.row_number_of(attrs.get("r"), self.row_counter)
-            self.column = self.cells_in_row = 0
-            if self.row_number <= self.last_row and _true(attrs.get("hidden")):
-                self.scan.hidden_rows.add(self.row_number)
-        elif kind == "col":
-            if _true(attrs.get("hidden")):
-                low, high = _int_attr(attrs.get("min"), 0) or 0, _int_attr(attrs.get("max"), 0) or 0
-                self.scan.hidden_columns.update(range(max(low, 1), min(high, self.width) + 1))
-        elif kind == "mergeCell":
-            bounds = parse_range(attrs.get("ref") or "")
-            merged = self.scan.merged
-            if bounds and bounds[0] <= self.width and bounds[1] <= self.last_row and len(merged) < self.MAX_MERGED:
-                merged.append(bounds)
 
     def _chars(self, text: str) -> None:
         if self.owner is not None and not self.interrupted:
@@ -849,21 +849,40 @@ class _SheetReader:
     def _end(self, name: str) -> None:
         stack = self.stack
         kind = stack.pop()
+        depth = len(stack)
+        if kind in ("col", "mergeCell"):
+            attrs = self.layout.pop()
+            if kind == "col":
+                if _true(attrs.get("hidden")):
+                    low, high = _int_attr(attrs.get("min"), 0) or 0, _int_attr(attrs.get("max"), 0) or 0
+                    self.scan.hidden_columns.update(range(max(low, 1), min(high, self.width) + 1))
+            else:
+                bounds = parse_range(attrs.get("ref") or "")
+                merged = self.scan.merged
+                if bounds and bounds[0] <= self.width and bounds[1] <= self.last_row and len(merged) < self.MAX_MERGED:
+                    merged.append(bounds)
+            return
         current = self.current
         if not kind or current is None:
             return
-        depth = len(stack)
-        if self.owner == (kind, depth):  # v, f or t of the current cell ends
+        if self.owner == (kind, depth):
             text, self.owner, self.buffer = "".join(self.buffer), None, []
             if kind == "v":
                 current.value_text = text
+                current.any_value = current.any_value or bool(text.strip())
             elif kind == "f":
-                current.formula_text = text
+                current.formulas.append((current.formula_attrs, text))
             else:
                 current.inline.append(text)
+        elif kind == "is" and depth == self.inline_depth:
+            current.any_value = current.any_value or bool("".join(current.inline).strip())
+            self.inline_depth = -1
         elif kind == "c" and depth == self.cell_depth:
             self.column = self.place(current, self.row_number, self.column, self.scan)
-            self.current, self.cell_depth, self.owner = None, -1, None
+            if self.outer:
+                self.current, self.cell_depth, self.inline_depth, self.owner, self.buffer = self.outer.pop()
+            else:
+                self.current, self.cell_depth, self.owner = None, -1, None
 
     def row_number_of(self, r: str | None, previous: int) -> int:
         if r is None:
@@ -903,7 +922,9 @@ class _SheetReader:
 
     def cell(self, element: "_XmlCell") -> RawCell:
         value_text, inline = element.value_text, element.inline
-        formula = self.formula(element) if element.formula_attrs is not None else None
+        formula = None
+        for attrs, text in element.formulas:  # each <f> registers its shared-formula master; the last one counts
+            formula = self.formula(attrs, text)
         if value_text is None and formula is None and inline is None:
             return EMPTY  # a styled empty cell: most of a template's cells
         kind = element.attrs.get("t") or "n"
@@ -948,9 +969,8 @@ class _SheetReader:
             corrupt = corrupt[:40] + "…"
         return RawCell(value, formula, error, 1, corrupt, length)
 
-    def formula(self, element: "_XmlCell") -> str:
-        text = element.formula_text or ""
-        attrs = element.formula_attrs or {}
+    def formula(self, attrs: dict[str, str] | None, text: str) -> str:
+        attrs = attrs or {}
         if attrs.get("t") == "shared":
             index = attrs.get("si")
             if index is not None:
