@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import os
 import platform
@@ -120,9 +119,9 @@ def child_stages(workbook: str, out_dir: str) -> dict:
     fetcher = P.make_fetcher()
     target = Path(out_dir) / (Path(workbook).stem + ".pdf")
     with P.capture_weasyprint_warnings():
-        # As the render worker does: the cyclic GC paused for layout and writing, and the document's
-        # garbage collected after the reply (off the caller's path; timed apart as "gc_after").
-        paused = P.cyclic_gc_paused(collect=False)
+        # As write_pdf does: the cyclic GC paused for layout and writing, one collection after,
+        # counted in "pdf_write".
+        paused = P.cyclic_gc_paused()
         paused.__enter__()
         with timed(cold_times, "layout"):
             document = P.render_document(html, base_url=P.styles_base_url(), fetcher=fetcher)
@@ -130,12 +129,9 @@ def child_stages(workbook: str, out_dir: str) -> dict:
         document.metadata.authors = [report.unit_name]
         with timed(cold_times, "pdf_write"):
             document.write_pdf(str(target))
-        pages = len(document.pages)
-        del document
-        paused.__exit__(None, None, None)
-        gc_started = time.perf_counter()
-        gc.collect()
-        gc_after = time.perf_counter() - gc_started
+            pages = len(document.pages)
+            del document
+            paused.__exit__(None, None, None)
     html_path = Path(out_dir) / (Path(workbook).stem + ".html")
     html_path.write_text(html, encoding="utf-8")
     return {
@@ -144,7 +140,6 @@ def child_stages(workbook: str, out_dir: str) -> dict:
         "stages_cpu": cpu,
         "warm_ours": warm_times,
         "pages": pages,
-        "gc_after_s": gc_after,
         "html_bytes": len(html.encode("utf-8")),
         "pdf_bytes": target.stat().st_size,
         "html_path": str(html_path),
@@ -223,7 +218,7 @@ def child_watch(workbook: str, out_dir: str, rounds: int) -> dict:
         raise SystemExit("watch: first round did not build")
     warm = []
     for number in range(2, rounds + 2):
-        time.sleep(1.0)  # the clerk edits between saves (the render worker collects its garbage meanwhile)
+        time.sleep(1.0)  # the clerk edits between saves: no real save follows the new PDF at once
         save()
         result = build_round(work, output, False, number)
         assert result.built
@@ -465,7 +460,6 @@ def bench_example(workbook: Path, work: Path, repeat: int, *, weasyprint_alone: 
         "weasyprint_in_pipeline_s": wp,
         "ours_share_of_weasyprint": ours / wp,
         "peak_mb": median([r["peak_mb"] for r in runs]),
-        "gc_after_s": median([r["gc_after_s"] for r in runs]),  # not in total_s: the worker does it after replying
         "html_bytes": runs[0]["html_bytes"],
         "pdf_bytes": runs[0]["pdf_bytes"],
         "html_path": runs[0]["html_path"],
@@ -631,10 +625,6 @@ def print_table(results: dict) -> None:
         s = e["stages_s"]
         p(f"{name:<16}{s['read']:>7.3f}{s['check']:>7.3f}{s['compute']:>7.3f}{s['html']:>7.3f}{s['layout']:>8.2f}"
           f"{s['pdf_write']:>7.2f}{e['total_s']:>8.2f}{e['pages']:>6}{e['s_per_page']:>8.3f}{e['peak_mb']:>9.0f}")
-    after = ", ".join(f"{name} {e['gc_after_s']:.2f} s" for name, e in results["examples"].items() if "gc_after_s" in e)
-    if after:
-        p(f"(GC paused during layout and writing; the document's garbage is collected after the reply, off the "
-          f"caller's path: {after})")
     p("\nOur stages against WeasyPrint:")
     p(f"{'workbook':<16}{'ours cold':>10}{'ours warm':>10}{'WP in build':>12}{'WP alone':>10}{'share':>8}"
       f"{'imports ours/WP':>17}")

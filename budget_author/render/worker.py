@@ -22,7 +22,6 @@ from budget_author.render.pdf import PdfResult, RenderError
 
 DEFAULT_TIMEOUT = float(os.environ.get("BUDGET_AUTHOR_RENDER_TIMEOUT", "120"))  # seconds per document
 DEFAULT_MEMORY_MB = int(os.environ.get("BUDGET_AUTHOR_RENDER_MEMORY_MB", "2048"))  # address space
-IDLE_BEFORE_COLLECT = 0.25  # seconds the worker waits for another message before collecting garbage
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,6 @@ class _Job:
 
 def _serve(memory_mb: int) -> None:  # pragma: no cover - runs in the child process
     """The child's loop: jobs arrive on stdin, results leave on a private copy of stdout."""
-    import gc
     import resource
     from multiprocessing.connection import Connection
 
@@ -49,27 +47,15 @@ def _serve(memory_mb: int) -> None:  # pragma: no cover - runs in the child proc
     except MemoryError:
         replies.send(("error", "RENDER_MEMORY", {"limit": memory_mb}))
         return
-    garbage = False  # a document's cyclic garbage is still to be collected
     while True:
-        # Collect the last document's garbage (~0.3 s) off the caller's path: not while it waits for a
-        # reply, and not when it is about to stop us (a one-shot `build`) or sends the next job at once
-        # (a batch: then before that job, so that at most one document's garbage is ever kept).
-        if garbage and not jobs.poll(IDLE_BEFORE_COLLECT):
-            gc.collect()
-            garbage = False
         try:
             job = jobs.recv()
         except (EOFError, KeyboardInterrupt):
             return
         if job is None:
-            os._exit(0)  # every reply is sent and every PDF in place: nothing to tear down
-        if garbage:
-            gc.collect()
-            garbage = False
+            return
         try:
-            garbage = True
-            result = write_pdf(job.html, Path(job.target), title=job.title, author=job.author,
-                               collect_garbage=False)
+            result = write_pdf(job.html, Path(job.target), title=job.title, author=job.author)
             replies.send(("ok", result))
         except RenderError as exc:
             replies.send(("error", exc.code, exc.params))
