@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
-TEST_PACKAGES=(libreoffice-calc-nogui)
+TEST_PACKAGES=(libreoffice-calc-nogui chromium)  # chromium: tests/test_html_browser.py opens the --html page
 VENV=.venv
 
 as_root() {

@@ -3,10 +3,17 @@
 Autoescape is on for every template, whatever its name, and for the profile's
 sentence templates; undefined names fail (StrictUndefined). Workbook text is
 never marked safe: it reaches the page only through escaping templates.
+
+The web version embeds our own stylesheets (trusted, from styles/) in <style>
+elements. CSS must not be HTML-escaped there (`"` → `&#34;` breaks every quoted
+font name, `>` → `&gt;` every child selector), so render_html marks them safe
+itself, through embedded_stylesheet, after checking that nothing in them could
+end the <style> element; callers pass plain text.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,6 +26,9 @@ from budget_author.paths import resource_dir
 from budget_author.render.chart import Slice, structure_chart_svg
 
 STYLESHEET = "print.css"
+SCREEN_STYLESHEET = "screen.css"  # the web version only: reading width, links, no print-only furniture
+
+_STYLE_END = re.compile(r"</style", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -115,15 +125,40 @@ def table_of_contents(report: Report, blocks: list[NarrativeBlock]) -> list[TocE
     return toc
 
 
+def embedded_stylesheet(css: str) -> Markup:
+    """One of our own stylesheets, to be placed verbatim between <style> and </style>.
+
+    The content of a <style> element is raw text in HTML: it ends at the first `</style`
+    (any case) and nothing in it is unescaped, so it must be neither escaped nor able to
+    close the element. Only the project's stylesheets come here, never workbook text.
+    """
+    if _STYLE_END.search(css):
+        raise ValueError("stylesheet contains '</style', which would end the <style> element")
+    return Markup(css)
+
+
+def screen_css() -> str:
+    """styles/screen.css, read on each call like print.css (a watch session sees edits)."""
+    return (resource_dir("styles") / SCREEN_STYLESHEET).read_text(encoding="utf-8")
+
+
 def render_html(report: Report, *, draft: bool = False, inline_css: str | None = None) -> str:
-    """The whole document as HTML. With inline_css, the stylesheet is embedded (web version)."""
+    """The whole document as HTML.
+
+    Without inline_css: the PDF's source, linking print.css (served by render/pdf's fetcher).
+    With inline_css (the text of print.css): the web version, a single file with that
+    stylesheet and styles/screen.css embedded verbatim.
+    """
     blocks = narrative_blocks(report)
+    styles = None
+    if inline_css is not None:
+        styles = [embedded_stylesheet(inline_css), embedded_stylesheet(screen_css())]
     context: dict[str, Any] = {
         "r": report,
         "toc": table_of_contents(report, blocks),
         "blocks": blocks,
         "draft": draft,
         "stylesheet": STYLESHEET,
-        "inline_css": inline_css,
+        "inline_styles": styles,
     }
     return environment().get_template("document.html").render(**context)
