@@ -1,17 +1,26 @@
-"""build: check → compute → render → write. Refuses to render a workbook with errors."""
+"""build: check → compute → render → write. Refuses to render a workbook with errors.
+
+The outputs (PDF, manifest, and the HTML with html=True) are one unit: checked before the
+workbook is read, written under a per-output lock to temporary files, and renamed into place
+together (budget_author.outputs). The workbook is only ever read.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterable
 
 from budget_author.check import CheckResult, check_workbook
 from budget_author.compute.report import Report, compute_report
-from budget_author.fileio import atomic_write
-from budget_author.manifest import Change, build_manifest, compare, manifest_path, read_manifest, write_manifest
+from budget_author.manifest import Change, build_manifest, compare, matches_files, read_manifest, write_manifest
+from budget_author.outputs import (OutputSet, check_outputs, default_output, os_error, output_lock, plan_outputs,
+                                   staged)
 from budget_author.paths import resource_dir
 from budget_author.render.html import STYLESHEET, render_html
+
+__all__ = ["BuildResult", "build_document", "default_output", "plan_outputs"]
 
 
 @dataclass
@@ -25,19 +34,25 @@ class BuildResult:
     report: Report | None = None
     manifest: Path | None = None
     changes: list[Change] | None = None  # None: no earlier build to compare with
+    repaired: bool = False  # the previous build had been killed between renames; this one put things right
 
 
-def default_output(workbook: Path) -> Path:
-    return Path(workbook).with_suffix(".pdf")
+def build_document(workbook: Path, output: Path | None = None, *, draft: bool = False, html: bool = False,
+                   also_reads: Iterable[Path] = (), lock_timeout: float | None = None,
+                   on_wait: Callable[[], None] | None = None) -> BuildResult:
+    """Build the PDF (and, with html=True, a self-contained HTML beside it).
 
-
-def build_document(workbook: Path, output: Path | None = None, *, draft: bool = False,
-                   html: bool = False) -> BuildResult:
-    """Build the PDF (and, with html=True, a self-contained HTML beside it)."""
+    Raises outputs.OutputError (exit 3) when an output would overwrite the workbook or anything in
+    `also_reads`, is not a regular file, is locked by another build for longer than `lock_timeout`,
+    or cannot be written (a full disk); read.InputError (exit 2) for an unusable workbook;
+    RenderError (exit 4) when rendering fails. In every case the earlier outputs stay as they were.
+    """
     from budget_author.render.pdf import check_fonts
-    from budget_author.render.worker import default_worker
 
     started = time.perf_counter()
+    workbook = Path(workbook)
+    outputs = plan_outputs(workbook, output, html=html)
+    check_outputs(outputs, [workbook, *also_reads])
     checked = check_workbook(workbook)
     result = BuildResult(check=checked)
     if not checked.ok:
@@ -45,20 +60,41 @@ def build_document(workbook: Path, output: Path | None = None, *, draft: bool = 
     check_fonts()
     report = compute_report(checked.parsed.budget)
     result.report = report
-    output = Path(output) if output else default_output(workbook)
     document = render_html(report, draft=draft)
-    written = default_worker().render(document, output, title=f"{report.unit_name}{report.title}",
-                                      author=report.unit_name)
-    result.pdf, result.pages, result.warnings = written.path, written.pages, list(written.warnings)
-    manifest = build_manifest(report, workbook, written.pages)
-    previous = read_manifest(manifest_path(output))
-    if previous is not None:
-        result.changes = compare(previous["figures"], manifest["figures"])
-    result.manifest = write_manifest(manifest_path(output), manifest)
+    web_page = None
     if html:
         css = (resource_dir("styles") / STYLESHEET).read_text(encoding="utf-8")
-        page = render_html(report, draft=draft, inline_css=css)
-        result.html = atomic_write(output.with_suffix(".html"),
-                                   lambda tmp: Path(tmp).write_text(page, encoding="utf-8"))
+        web_page = render_html(report, draft=draft, inline_css=css)
+    try:
+        outputs.pdf.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(outputs.pdf, timeout=lock_timeout, on_wait=on_wait), staged(outputs) as staging:
+            _write(staging, outputs, report, workbook, document, web_page, result)
+    except OSError as exc:
+        raise os_error(exc, outputs.pdf) from None
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write(staging, outputs: OutputSet, report: Report, workbook: Path, document: str, web_page: str | None,
+           result: BuildResult) -> None:
+    """Write every output to a temporary file, then rename them all into place (manifest last)."""
+    from budget_author.render.worker import default_worker
+
+    previous = read_manifest(outputs.manifest)
+    files = {"pdf": outputs.pdf, **({"html": outputs.html} if outputs.html else {})}
+    if previous is not None and not matches_files(previous, files):
+        previous, result.repaired = None, True
+    pdf_tmp = staging.temp(outputs.pdf)
+    written = default_worker().render(document, pdf_tmp, title=f"{report.unit_name}{report.title}",
+                                      author=report.unit_name)
+    temps = {"pdf": pdf_tmp}
+    if outputs.html is not None:
+        temps["html"] = staging.temp(outputs.html)
+        temps["html"].write_text(web_page, encoding="utf-8")
+    manifest = build_manifest(report, workbook, written.pages, temps)
+    write_manifest(staging.temp(outputs.manifest), manifest)
+    staging.commit()
+    result.pdf, result.pages, result.warnings = outputs.pdf, written.pages, list(written.warnings)
+    result.html, result.manifest = outputs.html, outputs.manifest
+    if previous is not None:
+        result.changes = compare(previous["figures"], manifest["figures"])

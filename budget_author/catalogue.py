@@ -119,5 +119,22 @@ CATALOGUE: dict[str, Entry] = {
     "RENDER_FAILED": Entry(E, "生成 PDF 失败", "生成 PDF 失败：{reason}。原有的 PDF 文件（如有）保持不变。"),
     "RENDER_TIMEOUT": Entry(E, "排版超时", "排版超过 {seconds} 秒仍未完成，已中止，原有的 PDF 文件（如有）保持不变。通常是某个单元格文字过长：请把长文字拆成多段，或缩短表格中的文字。"),
     "RENDER_MEMORY": Entry(E, "排版内存超限", "排版所需内存超过上限（{limit} MB），已中止，原有的 PDF 文件（如有）保持不变。请检查填报表中是否有异常大量的文字或行。"),
+    # ---------------------------------------------------------- outputs (exit 3): the workbook is never written
+    "OUTPUT_IS_INPUT": Entry(E, "输出会覆盖输入", "输出文件 {output} 就是{kind} {source}，生成会覆盖它，已拒绝，什么都没有写入。请用 -o 另选一个文件名（如“公开文件.pdf”）；填报表本身从不修改。"),
+    "OUTPUT_NOT_A_FILE": Entry(E, "输出位置不是普通文件", "输出位置 {output} 是{kind}，不是普通文件，不能用来保存生成的文件，已拒绝。请用 -o 指定一个文件名，如“公开文件/单位.pdf”。"),
+    "OUTPUT_NOT_PDF": Entry(E, "输出文件名应以 .pdf 结尾", "PDF 的保存位置 {output} 不以 .pdf 结尾。网页版（.html）和变化清单（.manifest.json）按 PDF 的文件名命名，为免互相覆盖或覆盖其他文件，请用 -o 指定以 .pdf 结尾的文件名。"),
+    "OUTPUT_BUSY": Entry(E, "另一个生成正在写入", "另一个生成正在写入 {output}，等待 {seconds} 秒后仍未结束，本次未生成。同一个文件同一时间只能由一个生成写入；请等它完成后再试，或用 -o 另选文件名。"),
+    "OUTPUT_DISK_FULL": Entry(E, "磁盘已满", "文件夹 {folder} 所在的磁盘已满（或超出磁盘配额），无法写入 {output}。原有文件保持不变，临时文件已删除。请清理磁盘空间，或用 -o 保存到其他位置后重试。"),
+    "OUTPUT_UNWRITABLE": Entry(E, "无法写入", "无法写入 {output}：{reason}。原有文件保持不变。请检查文件夹是否存在、是否可写，或先在 PDF 阅读器中关闭该文件后重试。"),
+    "OUTPUT_REPAIRED": Entry(W, "上次生成未完成", "上一次生成 {output} 时被中断，PDF 与其变化清单（.manifest.json）不一致；这次已把 PDF、网页版和清单全部重新生成，无法列出与上次相比的变化。"),
+    "OUTPUT_COLLISION": Entry(E, "多个填报表生成同一个文件", "填报表 {workbook} 和 {other} 会生成同一个文件 {output}，一个会覆盖另一个，两者都未生成。请给其中一个填报表改名，或分两次生成到不同的文件夹。"),
+    "BATCH_SKIPPED": Entry(W, "已跳过", "{path}：{reason}，已跳过。"),
+    "INTERRUPTED": Entry(E, "已中断", "已中断，原有文件保持不变。"),
     "ASSETS_VEHICLES_OVER_QUOTA": Entry(W, "实有车辆超过编制", "实有公务用车 {actual} 辆，超过编制数 {quota} 辆。请核对。"),
+    # ---- text display (issue 12, item 5)
+    "TEXT_NO_GLYPH_NAME": Entry(E, "名称中有无法显示的字符", "“{field}”中有公开文件的字体（Noto Serif/Sans CJK SC）没有收录的字符：{chars}。该字符无法在公开文件中显示，会印成方框。名称和标题中不能有这样的字符：请改用字体收录的写法（生僻字换成通行的写法，或用常用字加注），删除表情符号和私用区的造字。"),
+    "TEXT_NO_GLYPH": Entry(W, "文字中有无法显示的字符", "“{field}”中有公开文件的字体（Noto Serif/Sans CJK SC）没有收录的字符：{chars}。该字符无法在公开文件中显示，会印成方框。请删除这些字符或改用常用字；不改也能生成，但公开文件中这些位置是方框。"),
+    "TEXT_BIDI_CONTROL": Entry(W, "文字中有方向控制字符", "“{field}”中有 {count} 个看不见的文字方向控制字符（{chars}），通常是从网页或其他软件复制时带入的，会使公开文件中其后的文字（包括本工具生成的句子）倒序显示。已删除这些字符，其余文字照常使用；如需避免再次带入，请在 Excel 中重新输入，或“选择性粘贴→文本”。"),
+    "TEXT_CONTROL_CHAR": Entry(W, "文字中有控制字符", "“{field}”中有 {count} 个看不见的控制字符（{chars}），无法印在公开文件中（多为其他程序导出的文件带入的）。已删除这些字符，其余文字照常使用；请核对此单元格的文字是否完整，必要时重新输入。"),
+    "UNIT_NAME_TOO_LONG": Entry(E, "单位名称过长", "单位名称有 {length} 个字，超过上限 {limit} 字。单位名称印在封面和每一页的页眉中，过长会挤出封面、遮住正文。请填写单位的规范全称（常见的单位全称不超过 30 字）；如确需更长的名称，请与维护人员联系。"),
 }

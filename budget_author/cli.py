@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from collections import Counter, defaultdict
@@ -19,10 +20,13 @@ from pathlib import Path
 import click
 
 from budget_author import __version__
+from budget_author.catalogue import CATALOGUE
 from budget_author.issues import Issue, Severity, issue
+from budget_author.outputs import display
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_RENDER = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 REPEAT_LIMIT = 20  # problems of one code per sheet shown before "……另有 N 处"
 
 EXIT_CODES_HELP = """\b
@@ -30,17 +34,50 @@ EXIT_CODES_HELP = """\b
   0  没有错误（只有警告时也为 0，除非使用 --strict）
   1  填报数据有错误
   2  文件无法使用或有害（不是 .xlsx、文件损坏、设有密码、超过上限等）
-  3  输出文件无法写入（文件夹不可写、PDF 正在阅读器中打开等）
+  3  输出文件无法写入（会覆盖填报表、不是普通文件、磁盘已满、文件夹不可写、
+     PDF 正在阅读器中打开、另一个生成正在写入等）；原有文件保持不变
   4  无法生成 PDF（缺少中文字体、文档引用了外部资源、排版超时或超内存）
-  70 程序内部错误（请把提示信息和填报表发给维护人员）"""
+  70 程序内部错误（请把提示信息和填报表发给维护人员）
+  130 按 Ctrl-C 中断（143：被终止）；原有文件保持不变"""
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM, carried past click (which would print "Aborted!") to main()."""
+
+    def __init__(self, exit_code: int) -> None:
+        super().__init__(exit_code)
+        self.exit_code = exit_code
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C (every cleanup that runs for Ctrl-C runs for it)."""
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated()
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            raise Interrupted(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED) from None
 
 
 def main() -> None:
     """Entry point: the clerk never sees a stack trace (BUDGET_AUTHOR_DEBUG=1 shows it)."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli(standalone_mode=True)
     except SystemExit:
         raise
+    except Interrupted as exc:
+        click.echo(CATALOGUE["INTERRUPTED"].message, err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt as exc:  # between click's parsing and the command: nothing was written
+        click.echo(CATALOGUE["INTERRUPTED"].message, err=True)
+        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("BUDGET_AUTHOR_DEBUG"):
             raise
@@ -49,7 +86,7 @@ def main() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
 @click.version_option(__version__, prog_name="budget-author")
 def cli() -> None:
     """budget-author：编制、检查并生成单位预算公开文件（山西标准）。
@@ -122,7 +159,7 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
     if output_format == "json":
         errors = sum(i.severity is Severity.ERROR for i in issues)
         payload = {
-            "file": str(path),
+            "file": display(path),
             "errors": errors,
             "warnings": len(issues) - errors,
             "issues": [i.as_dict() for i in issues],
@@ -145,7 +182,7 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
     for (sheet, code), count in hidden.items():
         click.echo(f"……“{sheet or '文件'}”中另有 {count} 处同类问题（{code}）。")
     errors = sum(i.severity is Severity.ERROR for i in issues)
-    click.echo(f"共 {errors} 个错误，{len(issues) - errors} 个警告：{path}")
+    click.echo(f"共 {errors} 个错误，{len(issues) - errors} 个警告：{display(path)}")
 
 
 @cli.command("build", epilog=EXIT_CODES_HELP)
@@ -170,27 +207,35 @@ def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, wit
     if len(paths) == 1 and not paths[0].is_dir():
         _build_single(paths[0], output, draft, with_html)
     else:
-        _build_batch(paths, output, draft, jobs)
+        _build_batch(paths, output, draft, with_html, jobs)
+
+
+def _print_output_error(exc) -> None:
+    click.echo(f"{click.style('错误', fg='red', bold=True)} [{exc.code}] {exc}", err=True)
+
+
+def _waiting(target: Path):
+    return lambda: click.echo(f"另一个生成正在写入 {display(target)}，等待它完成……", err=True)
 
 
 def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
-    from budget_author.build import build_document
+    from budget_author.build import build_document, plan_outputs
+    from budget_author.outputs import OutputError
     from budget_author.render.pdf import RenderError
     from budget_author.workbook.read import InputError
 
     try:
-        result = build_document(path, output, draft=draft, html=with_html)
+        result = build_document(path, output, draft=draft, html=with_html,
+                                on_wait=_waiting(plan_outputs(path, output).pdf))
+    except OutputError as exc:
+        _print_output_error(exc)
+        sys.exit(EXIT_OUTPUT)
     except InputError as exc:
         _print([issue(exc.code, **_input_params(exc))], path, "text")
         sys.exit(EXIT_UNUSABLE)
     except RenderError as exc:
         click.echo(f"[{exc.code}] {exc}", err=True)
         sys.exit(EXIT_RENDER)
-    except OSError as exc:
-        target = output or path.with_suffix(".pdf")
-        click.echo(f"无法写入 {target}：{exc.strerror or exc}。请检查文件夹是否可写，"
-                   "或先在 PDF 阅读器中关闭该文件；原有文件保持不变。", err=True)
-        sys.exit(EXIT_OUTPUT)
     problems = result.check.issues
     if not result.check.ok:
         _print(problems, path, "text")
@@ -198,54 +243,80 @@ def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool)
         sys.exit(EXIT_PROBLEMS)
     if problems:
         _print(problems, path, "text")
-    click.echo(f"已生成：{result.pdf}（{result.pages} 页，{result.seconds:.1f} 秒）")
+    click.echo(f"已生成：{display(result.pdf)}（{result.pages} 页，{result.seconds:.1f} 秒）")
     if result.html:
-        click.echo(f"已生成：{result.html}")
+        click.echo(f"已生成：{display(result.html)}")
+    _print_repaired(result)
     _print_changes(result.changes, "与上次生成的文件相比")
+
+
+def _print_repaired(result) -> None:
+    if result.repaired:
+        problem = issue("OUTPUT_REPAIRED", output=display(result.pdf))
+        click.echo(f"{click.style(problem.severity.label, fg='yellow', bold=True)} [{problem.code}] {problem.message}")
 
 
 BATCH_EXIT = {"有错误": EXIT_PROBLEMS, "无法读取": EXIT_UNUSABLE, "无法写入": EXIT_OUTPUT,
               "无法生成": EXIT_RENDER, "进程崩溃": EXIT_INTERNAL}
 
 
-def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, jobs: int | None) -> None:
+def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool,
+                 jobs: int | None) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
-    from budget_author.batch import build_many, collect_workbooks
+    from budget_author.batch import SKIPPED, build_many, collect_workbooks, summary_folder, write_summary
 
-    workbooks = collect_workbooks(paths)
-    if not workbooks:
+    collected = collect_workbooks(paths)
+    if not collected.workbooks:
+        for skipped in collected.skipped:
+            click.echo(issue("BATCH_SKIPPED", path=display(skipped.workbook), reason=skipped.message).message,
+                       err=True)
         click.echo("没有找到填报表（.xlsx）。", err=True)
         sys.exit(EXIT_UNUSABLE)
     if output is not None:
         if output.exists() and not output.is_dir():
-            click.echo(f"批量生成时 -o 应为文件夹：{output}", err=True)
+            click.echo(f"批量生成时 -o 应为文件夹：{display(output)}", err=True)
             sys.exit(EXIT_OUTPUT)
-        output.mkdir(parents=True, exist_ok=True)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            click.echo(f"无法建立文件夹 {display(output)}：{exc.strerror or exc}。", err=True)
+            sys.exit(EXIT_OUTPUT)
     console = Console(highlight=False)
     with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        task = progress.add_task("build", total=len(workbooks))
-        outcomes = build_many(workbooks, output_dir=output, draft=draft, jobs=jobs,
+        task = progress.add_task("build", total=len(collected.workbooks))
+        outcomes = build_many(collected.workbooks, output_dir=output, draft=draft, html=with_html, jobs=jobs,
                               on_done=lambda _: progress.advance(task))
+    everything = outcomes + collected.skipped
     table = Table(title="生成结果", show_lines=False)
     for column in ("单位", "状态", "问题数", "页数", "秒", "说明"):
         table.add_column(column, justify="right" if column in ("问题数", "页数", "秒") else "left")
-    for o in outcomes:
+    for o in everything:
+        if o.status == SKIPPED:
+            table.add_row(o.unit, o.status, "", "", "", o.message)
+            continue
         table.add_row(o.unit, o.status, str(o.problems), str(o.pages or ""), f"{o.seconds:.1f}",
-                      str(o.pdf) if o.ok else f"{o.workbook.name}：{o.message}")
+                      display(o.pdf) if o.ok else f"{display(o.workbook.name)}：{o.message}")
     console.print(table)
     failed = [o for o in outcomes if not o.ok]
-    console.print(f"共 {len(outcomes)} 个单位：成功 {len(outcomes) - len(failed)} 个，失败 {len(failed)} 个。")
+    skipped = f"，跳过 {len(collected.skipped)} 个非填报表文件" if collected.skipped else ""
+    console.print(f"共 {len(outcomes)} 个单位：成功 {len(outcomes) - len(failed)} 个，失败 {len(failed)} 个{skipped}。")
+    try:
+        record = write_summary(everything, summary_folder(outcomes, output))
+        console.print(f"汇总表已保存：{display(record)}")
+    except OSError as exc:
+        click.echo(f"无法保存汇总表：{exc.strerror or exc}。上面的汇总表就是本次生成的全部结果。", err=True)
+        failed = failed or [None]
     if failed:
-        sys.exit(max(BATCH_EXIT.get(o.status, EXIT_INTERNAL) for o in failed))
+        sys.exit(max(BATCH_EXIT.get(o.status, EXIT_INTERNAL) if o else EXIT_OUTPUT for o in failed))
 
 
 @cli.command("watch", epilog=EXIT_CODES_HELP)
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="PDF 的保存位置（默认：与填报表同名的 .pdf）。")
 @click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
 def watch_command(path: Path, output: Path | None, draft: bool) -> None:
@@ -254,12 +325,18 @@ def watch_command(path: Path, output: Path | None, draft: bool) -> None:
     每一轮打印检查出的问题，或一行结果（文件、页数、用时）和与上次相比变化了的数字。
     填报表有错误时保留上一次生成的 PDF。按 Ctrl-C 结束。
     """
+    from budget_author.outputs import OutputError, check_outputs, plan_outputs
     from budget_author.watch import watch_workbook
 
     if not path.exists():
         _print([issue("FILE_NOT_FOUND")], path, "text")
         sys.exit(EXIT_UNUSABLE)
-    click.echo(f"正在监视 {path}，保存后自动重新生成；按 Ctrl-C 结束。")
+    try:
+        check_outputs(plan_outputs(path, output), [path])
+    except OutputError as exc:
+        _print_output_error(exc)
+        sys.exit(EXIT_OUTPUT)
+    click.echo(f"正在监视 {display(path)}，保存后自动重新生成；按 Ctrl-C 结束。")
 
     def show(round_) -> None:
         stamp = time.strftime("%H:%M:%S")
@@ -267,16 +344,17 @@ def watch_command(path: Path, output: Path | None, draft: bool) -> None:
             result = round_.result
             if round_.problems:
                 _print(round_.problems, path, "text")
-            click.echo(f"[{stamp}] 已生成：{result.pdf}（{result.pages} 页，{round_.seconds:.1f} 秒）")
+            click.echo(f"[{stamp}] 已生成：{display(result.pdf)}（{result.pages} 页，{round_.seconds:.1f} 秒）")
+            _print_repaired(result)
             _print_changes(result.changes, "与上次相比")
         else:
             _print(round_.problems, path, "text")
-            click.echo(f"[{stamp}] 填报表有问题，未重新生成；上一次生成的 PDF 保持不变。")
+            click.echo(f"[{stamp}] 未重新生成；上一次生成的 PDF 保持不变。")
 
     try:
         watch_workbook(path, output, draft=draft, on_round=show)
     except KeyboardInterrupt:
-        click.echo("已停止监视。")
+        click.echo("已停止监视，生成的文件保持完整。")
 
 
 def _print_changes(changes, since: str) -> None:

@@ -17,13 +17,10 @@ from typing import Any, Iterable
 
 from budget_author import __version__
 from budget_author.compute.report import Report
-from budget_author.fileio import atomic_write
+from budget_author.outputs import display, manifest_path  # noqa: F401 - manifest_path: where callers look for it
 
-MANIFEST_FORMAT = 1
-
-
-def manifest_path(pdf: Path) -> Path:
-    return Path(pdf).with_name(Path(pdf).stem + ".manifest.json")
+MANIFEST_FORMAT = 2  # 2: "outputs" records the SHA-256 of the PDF (and HTML) the manifest belongs to
+READABLE_FORMATS = (1, 2)
 
 
 def file_sha256(path: Path) -> str:
@@ -54,23 +51,43 @@ def figures_of(report: Report) -> dict[str, dict[str, Any]]:
     }
 
 
-def build_manifest(report: Report, workbook: Path, pages: int) -> dict[str, Any]:
+def build_manifest(report: Report, workbook: Path, pages: int, outputs: dict[str, Path]) -> dict[str, Any]:
+    """`outputs`: the files this manifest belongs to by role ("pdf", "html"), already written (temporary names
+    are fine: only their content is recorded, under the final name given by the caller's key)."""
     return {
         "format": MANIFEST_FORMAT,
         "tool": f"budget-author {__version__}",
         "profile": report.profile.name,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "input": {"name": Path(workbook).name, "sha256": file_sha256(workbook)},
+        "input": {"name": display(Path(workbook).name), "sha256": file_sha256(workbook)},
         "unit": report.unit_name,
         "year": report.year,
         "pages": pages,
+        "outputs": {role: {"sha256": file_sha256(path)} for role, path in outputs.items()},
         "figures": figures_of(report),
     }
 
 
 def write_manifest(path: Path, manifest: dict[str, Any]) -> Path:
-    text = json.dumps(manifest, ensure_ascii=False, indent=1)
-    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    Path(path).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    return Path(path)
+
+
+def matches_files(manifest: dict[str, Any], files: dict[str, Path]) -> bool:
+    """Whether the files on disk are the ones the manifest was written with. False means a build was
+    killed between renaming the PDF (or HTML) and the manifest. A missing file, or a format-1 manifest
+    that recorded none, is not a mismatch."""
+    recorded = manifest.get("outputs") or {}
+    for role, path in files.items():
+        entry = recorded.get(role)
+        if not isinstance(entry, dict) or not Path(path).is_file():
+            continue
+        try:
+            if file_sha256(path) != entry.get("sha256"):
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def read_manifest(path: Path) -> dict[str, Any] | None:
@@ -79,7 +96,7 @@ def read_manifest(path: Path) -> dict[str, Any] | None:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("figures"), dict):
+    if not isinstance(data, dict) or data.get("format") not in READABLE_FORMATS or not isinstance(data.get("figures"), dict):
         return None
     return data
 

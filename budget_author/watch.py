@@ -17,8 +17,9 @@ from typing import Callable
 
 from watchfiles import watch
 
-from budget_author.build import BuildResult, build_document, default_output
+from budget_author.build import BuildResult, build_document
 from budget_author.issues import Issue, issue
+from budget_author.outputs import OutputError, check_outputs, plan_outputs
 from budget_author.workbook.read import InputError
 
 # Codes a half-written or still-locked file produces: worth a retry before reporting.
@@ -49,6 +50,8 @@ def build_round(workbook: Path, output: Path, draft: bool, number: int, *, retri
                 continue
             params = {"detail": "", "size": "", "limit": "", **exc.params}
             return Round(number, None, [issue(exc.code, **params)], time.perf_counter() - started)
+        except OutputError as exc:  # a full disk, another build holding the output: the next save tries again
+            return Round(number, None, [issue(exc.code, **exc.params)], time.perf_counter() - started)
         return Round(number, result, result.check.issues, time.perf_counter() - started)
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -65,9 +68,13 @@ def _is_the_workbook(target: Path) -> Callable[[object, str], bool]:
 def watch_workbook(workbook: Path, output: Path | None = None, *, draft: bool = False,
                    on_round: Callable[[Round], None], stop_event: threading.Event | None = None,
                    debounce_ms: int = 800) -> None:
-    """Build now, then after every save until stopped (stop_event, or Ctrl-C in the caller)."""
+    """Build now, then after every save until stopped (stop_event, or Ctrl-C in the caller).
+
+    Raises OutputError before the first round when the output would overwrite the workbook or is
+    not a regular file (the command's exit code 3)."""
     workbook = Path(workbook).resolve()
-    output = Path(output).resolve() if output else default_output(workbook)
+    output = plan_outputs(workbook, Path(output).resolve() if output else None).pdf
+    check_outputs(plan_outputs(workbook, output), [workbook])
     number = 1
     on_round(build_round(workbook, output, draft, number))
     for _changes in watch(workbook.parent, watch_filter=_is_the_workbook(workbook), debounce=debounce_ms,

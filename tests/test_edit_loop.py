@@ -179,7 +179,7 @@ def test_batch_goes_on_past_a_broken_unit_and_a_crashed_worker(twenty_units, tmp
     book["支出"]["A3"] = "2O80109"
     book.save(folder / "unit03.xlsx")
     monkeypatch.setenv(CRASH_HOOK, "unit05.xlsx")
-    outcomes = build_many(collect_workbooks([folder]), output_dir=tmp_path / "pdf", jobs=2)
+    outcomes = build_many(collect_workbooks([folder]).workbooks, output_dir=tmp_path / "pdf", jobs=2)
     assert [(o.workbook.name, o.status) for o in outcomes] == [
         ("unit01.xlsx", "成功"), ("unit02.xlsx", "成功"), ("unit03.xlsx", "有错误"),
         ("unit04.xlsx", "成功"), ("unit05.xlsx", "进程崩溃"),

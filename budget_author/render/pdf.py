@@ -280,21 +280,38 @@ def capture_weasyprint_warnings() -> Iterator[list[str]]:
         logger.propagate = saved_propagate
 
 
+def _memory_exhausted(error: BaseException) -> bool:
+    """A MemoryError, or an error caused by one (C code under the address-space bound fails this way)."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, (MemoryError, SystemError)):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
 @contextlib.contextmanager
-def _render_errors(fetcher) -> Iterator[None]:
-    """Turn WeasyPrint failures and refused fetches into RenderError."""
+def _render_errors(fetcher, *, passthrough: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+    """Turn WeasyPrint failures and refused fetches into RenderError.
+
+    Running out of memory stays a MemoryError (the worker reports RENDER_MEMORY, and WeasyPrint or
+    cffi may wrap it); `passthrough` errors are re-raised as they are (an OSError while writing the
+    file: a full disk is an output error, exit 3, not a rendering failure)."""
     from weasyprint.urls import FatalURLFetchingError
 
     try:
         yield
     except RenderError:
         raise
-    except FatalURLFetchingError as error:
-        if fetcher.refused:
-            raise RenderError("RENDER_FORBIDDEN_FETCH", url=fetcher.refused[0]) from error
-        cause = error.__cause__ or error
-        raise RenderError("RENDER_FAILED", reason=f"{type(cause).__name__}: {cause}") from error
-    except Exception as error:
+    except passthrough:
+        raise
+    except (Exception, FatalURLFetchingError) as error:
+        if _memory_exhausted(error):
+            raise MemoryError from error
+        if isinstance(error, FatalURLFetchingError):
+            if fetcher.refused:
+                raise RenderError("RENDER_FORBIDDEN_FETCH", url=fetcher.refused[0]) from error
+            error = error.__cause__ or error
         raise RenderError("RENDER_FAILED", reason=f"{type(error).__name__}: {error}") from error
     # Some WeasyPrint code paths (SVG drawing) swallow even fatal fetch errors.
     if fetcher.refused:
@@ -321,9 +338,12 @@ def render_document(html: str, *, base_url: str | None = None, fetcher=None):
             font_config=font_configuration())
 
 
-def write_pdf(html: str, target: Path, *, title: str, author: str, base_url: str | None = None) -> PdfResult:
-    """Render `html` and write the PDF to `target` atomically; WeasyPrint's warnings are returned, not printed.
-    The cyclic garbage collector is paused meanwhile (cyclic_gc_paused)."""
+def write_pdf(html: str, target: Path, *, title: str, author: str, base_url: str | None = None,
+              atomic: bool = True) -> PdfResult:
+    """Render `html` and write the PDF to `target`; WeasyPrint's warnings are returned, not printed.
+    atomic=True writes a temporary file and renames it onto `target`; atomic=False writes `target`
+    itself (a temporary file the caller renames: the render worker). An OSError while writing (a full
+    disk) is raised as it is. The cyclic garbage collector is paused meanwhile (cyclic_gc_paused)."""
     check_fonts()
     started = time.perf_counter()
     fetcher = make_fetcher()
@@ -335,10 +355,14 @@ def write_pdf(html: str, target: Path, *, title: str, author: str, base_url: str
         def write(tmp_path: str) -> None:
             # Attachments and SVG images are fetched while writing: refusals here
             # must abort before the temporary file replaces the target.
-            with _render_errors(fetcher):
+            with _render_errors(fetcher, passthrough=(OSError,)):
                 document.write_pdf(tmp_path)
 
-        path = atomic_write(Path(target), write)
+        if atomic:
+            path = atomic_write(Path(target), write)
+        else:
+            write(str(target))
+            path = Path(target)
         pages = len(document.pages)
         del document  # its boxes are cyclic garbage, collected once when the pause ends
     return PdfResult(path=path, pages=pages, seconds=time.perf_counter() - started, warnings=list(warnings))

@@ -1,0 +1,241 @@
+"""A build's outputs (PDF, HTML, manifest) as one unit: checked, locked, written, then replaced together.
+
+The promises, in order:
+- Before anything is read, every output path is checked: none may be (after
+  following links, or as a hard link) the input workbook, another workbook the
+  same command reads, or one of the tool's own files; none may be a directory,
+  a device or a FIFO; the PDF's name ends in .pdf (so the HTML and manifest
+  beside it get names of their own). Each refusal has its own code, exit 3.
+- One build at a time per output: a lock file `.~NAME.pdf.lock` beside the PDF
+  (removed afterwards). A second build waits for the first, then refuses with
+  OUTPUT_BUSY if it waited too long.
+- Every output is written to a temporary file first. Only when all are written
+  are they renamed into place: HTML, PDF, and the manifest last. The manifest
+  records the SHA-256 of the PDF and HTML it belongs to, so a build killed
+  between two renames leaves a manifest that does not match its PDF; the next
+  build sees that, says so, and writes the three again.
+- Temporary files are removed on every failure the process lives through; the
+  ones a killed process leaves are removed by the next build of the same output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from budget_author import fileio, paths
+
+LOCK_TIMEOUT = float(os.environ.get("BUDGET_AUTHOR_LOCK_TIMEOUT", "300"))  # seconds a build waits for another
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG}
+
+
+class OutputError(Exception):
+    """An output that must not or could not be written: a catalogue code, exit code 3."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        from budget_author.catalogue import CATALOGUE
+
+        self.code = code
+        self.params = params
+        super().__init__(CATALOGUE[code].message.format(**params))
+
+
+@dataclass(frozen=True)
+class OutputSet:
+    pdf: Path
+    manifest: Path
+    html: Path | None = None
+
+    def files(self) -> list[Path]:
+        return [p for p in (self.html, self.pdf, self.manifest) if p is not None]
+
+
+def manifest_path(pdf: Path) -> Path:
+    return Path(pdf).with_name(Path(pdf).stem + ".manifest.json")
+
+
+def default_output(workbook: Path) -> Path:
+    return Path(workbook).with_suffix(".pdf")
+
+
+def plan_outputs(workbook: Path, output: Path | None = None, *, html: bool = False) -> OutputSet:
+    pdf = Path(output) if output else default_output(workbook)
+    return OutputSet(pdf=pdf, manifest=manifest_path(pdf), html=pdf.with_suffix(".html") if html else None)
+
+
+def display(path: Path | str) -> str:
+    """A path as text that can always be printed and encoded (undecodable bytes shown as \\xNN)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+# ---------------------------------------------------------------- checks before anything is read
+
+_KINDS = ((stat.S_ISDIR, "文件夹"), (stat.S_ISCHR, "设备"), (stat.S_ISBLK, "设备"), (stat.S_ISFIFO, "管道（FIFO）"),
+          (stat.S_ISSOCK, "套接字"))
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _tool_folders() -> list[Path]:
+    folders = [paths.package_data()]
+    for name in ("styles", "templates"):
+        with contextlib.suppress(FileNotFoundError):
+            folders.append(paths.resource_dir(name))
+    return [Path(os.path.realpath(f)) for f in folders]
+
+
+def check_outputs(outputs: OutputSet, reads: Iterable[Path], *, what: str = "PDF") -> None:
+    """Refuse outputs that would overwrite something the command reads, or that are not regular files."""
+    reads = [Path(r) for r in reads]
+    read_ids = {_identity(r): r for r in reads}
+    read_real = {os.path.realpath(r): r for r in reads}
+    tools = _tool_folders()
+    for target in outputs.files():
+        real = os.path.realpath(target)
+        identity = _identity(target)
+        source = read_real.get(real) or (read_ids.get(identity) if identity else None)
+        if source is not None:
+            kind = "填报表" if source == reads[0] else "同一命令读取的另一个填报表"
+            raise OutputError("OUTPUT_IS_INPUT", output=display(target), source=display(source), kind=kind)
+        if any(Path(real).is_relative_to(folder) for folder in tools):
+            raise OutputError("OUTPUT_IS_INPUT", output=display(target), source=display(real), kind="本工具自身的文件")
+        try:
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            continue  # a new file (or a dangling link, which the rename replaces)
+        except OSError:
+            continue  # unreachable folder: reported when writing
+        for test, kind in _KINDS:
+            if test(mode):
+                raise OutputError("OUTPUT_NOT_A_FILE", output=display(target), kind=kind)
+        if not stat.S_ISREG(mode):
+            raise OutputError("OUTPUT_NOT_A_FILE", output=display(target), kind="特殊文件")
+    if outputs.pdf.suffix.lower() != ".pdf":
+        raise OutputError("OUTPUT_NOT_PDF", output=display(outputs.pdf))
+
+
+def os_error(exc: OSError, target: Path) -> OutputError:
+    """An OSError met while writing `target`'s outputs, as the output error it stands for."""
+    folder = display(Path(target).parent.resolve() if Path(target).parent.exists() else Path(target).parent)
+    if exc.errno in _DISK_FULL:
+        return OutputError("OUTPUT_DISK_FULL", folder=folder, output=display(target))
+    reason = exc.strerror or type(exc).__name__
+    return OutputError("OUTPUT_UNWRITABLE", output=display(target), reason=reason)
+
+
+# ---------------------------------------------------------------- one build at a time per output
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def lock_path(pdf: Path) -> Path:
+    return Path(pdf).with_name(f".~{Path(pdf).name}.lock")
+
+
+@contextlib.contextmanager
+def output_lock(pdf: Path, *, timeout: float | None = None,
+                on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the lock of one output for the block. Waits for another holder up to `timeout` seconds.
+
+    The lock file is removed on release. A waiter that locked a file the holder had just removed
+    sees that its file is no longer the one at the path, and tries again.
+    """
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
+    path = lock_path(pdf)
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        if _try_lock(fd):
+            st = os.fstat(fd)
+            if _identity(path) == (st.st_dev, st.st_ino):
+                break
+        os.close(fd)
+        if time.monotonic() >= deadline:
+            raise OutputError("OUTPUT_BUSY", output=display(pdf), seconds=int(timeout))
+        if not told and on_wait is not None:
+            on_wait()
+            told = True
+        time.sleep(0.1)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        os.close(fd)
+
+
+# ---------------------------------------------------------------- written together
+
+
+@dataclass
+class Staging:
+    """Temporary files for one build's outputs, renamed into place together by commit()."""
+
+    outputs: OutputSet
+    temps: dict[Path, Path] = field(default_factory=dict)
+
+    def temp(self, final: Path) -> Path:
+        tmp = fileio.new_temp(final)
+        self.temps[final] = tmp
+        return tmp
+
+    def commit(self) -> None:
+        """Rename HTML, then PDF, then the manifest: the manifest names the PDF it belongs to, so a kill
+        between two renames leaves a mismatch that the next build detects (previous_manifest)."""
+        for final in self.outputs.files():
+            tmp = self.temps.get(final)
+            if tmp is not None:
+                fileio.finish_temp(tmp)
+        for final in self.outputs.files():
+            tmp = self.temps.pop(final, None)
+            if tmp is not None:
+                os.replace(tmp, final)
+        fileio.sync_folder(self.outputs.pdf.parent)
+
+    def discard(self) -> None:
+        for tmp in self.temps.values():
+            fileio.remove_quietly(tmp)
+        self.temps.clear()
+
+
+@contextlib.contextmanager
+def staged(outputs: OutputSet) -> Iterator[Staging]:
+    """Stage the outputs; on any exit without commit (error, Ctrl-C, SIGTERM) the temporary files go."""
+    for final in outputs.files():  # left by a build that was killed: we hold the lock, nobody else writes them
+        for stale in fileio.stale_temps(final):
+            fileio.remove_quietly(stale)
+    staging = Staging(outputs)
+    try:
+        yield staging
+    finally:
+        staging.discard()
