@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from budget_author import model as M
 from budget_author.issues import Issue, issue
 from budget_author.money import EXCEL_DIGITS, AmountError, has_more_than_cents, parse_amount, round_half_up
+from budget_author.workbook import characters as T
 from budget_author.workbook import schema as S
 from budget_author.workbook.read import EMPTY, RawCell, RawSheet, RawWorkbook
 
@@ -29,6 +30,24 @@ EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE
 MAX_SHORT_CELL_CHARS = 100  # amounts, numbers, dates, codes and dropdown values; texts have their column's max_chars
 MAX_SHOWN_CHARS = 50  # a cell's value quoted in a message is cut to this
 MAX_LISTED = 10  # rows or sheets listed in one message
+
+# Which typed texts print, and how a character the fonts cannot draw is judged there (issue 12):
+# in free text (paragraphs, reasons, the forms' texts) a box is a warning; in a name or title
+# (unit, project, indicator, code names, form fields) it is an error. (sheet key, column key);
+# fixed-row sheets by their input column. Text columns not listed here are names.
+FREE_TEXT = frozenset({
+    ("paragraphs", "text"), ("reasons", "reason"), ("glossary", "text"), ("perf_indicators", "value"),
+    *(("perf_forms", key) for key in ("overview", "basis", "necessity", "measures", "plan", "goal_impl", "goal_year")),
+})
+# The unit name prints on the cover (26 pt) and in every page's running head (9 pt, with the
+# document title). At 60 characters the cover takes four lines and the running head two, inside
+# the page margins; the text limit of the column (500) would push the cover title off its page and
+# the running head into the body. Real unit names are shorter than 30 characters.
+MAX_UNIT_NAME_CHARS = 60
+NOT_PRINTED = frozenset({  # read, but never printed: references, codes typed as text, notes
+    ("income", "note"), ("projects", "code"), ("custom_codes", "code"), ("custom_codes", "gov_code"),
+    ("perf_forms", "project"), ("perf_indicators", "project"),
+})
 
 
 @dataclass(frozen=True)
@@ -68,7 +87,14 @@ def normalize_text(value: Any) -> str:
         value = int(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    return T.strip_edges(str(value))  # white space, and a pasted BOM or zero-width space
+
+
+def _visible(text: str) -> str:
+    """Control and bidi characters named by code point: a message never carries them to the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(f"<U+{ord(ch):04X}>" if T.is_control(ch) or ch in T.BIDI_CONTROLS else ch for ch in text)
 
 
 def shown(value: Any) -> str:
@@ -77,8 +103,8 @@ def shown(value: Any) -> str:
         return repr(value)
     text = normalize_text(value)
     if len(text) > MAX_SHOWN_CHARS:
-        return f"{text[:MAX_SHOWN_CHARS]}……（共 {len(text)} 个字符）"
-    return text
+        return f"{_visible(text[:MAX_SHOWN_CHARS])}……（共 {len(text)} 个字符）"
+    return _visible(text)
 
 
 def _listed(items: list[Any]) -> str:
@@ -190,7 +216,7 @@ def _choice(value: Any, label: str, list_name: str, strict: bool = True) -> str:
 
 def _code(value: Any) -> str:
     text = normalize_text(value)
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not (ch.isspace() or ch in T.INVISIBLE))
 
 
 def _text(value: Any, label: str, limit: int) -> str:
@@ -224,7 +250,8 @@ def _is_finite_number(value: Any) -> bool:
 
 
 def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "")
+    """Empty, or nothing visible: white space, zero-width and other invisible characters only."""
+    return value is None or (isinstance(value, str) and T.is_blank_text(value))
 
 
 # ---------------------------------------------------------------- the parser
@@ -261,7 +288,30 @@ class _Parser:
             if kind == "text":
                 raise _Bad("VAL_TEXT_TOO_LONG", field=label, length=raw.length, limit=limit)
             raise _Bad("VAL_CELL_TOO_LONG", field=label, length=raw.length, limit=MAX_SHORT_CELL_CHARS)
+        if isinstance(value, str):
+            value = self.clean(sheet_key, ref, label, value)
         return value
+
+    def clean(self, sheet_key: str, ref: str, label: str, text: str) -> str:
+        """The text without bidi and control characters, with a warning for each kind removed."""
+        cleaned, bidi, controls = T.clean(text)
+        where = (S.sheet(sheet_key).title, ref)
+        if bidi:
+            self.issues.append(issue("TEXT_BIDI_CONTROL", where, field=label, count=len(bidi),
+                                     chars=T.listed_controls(bidi)))
+        if controls:
+            self.issues.append(issue("TEXT_CONTROL_CHAR", where, field=label, count=len(controls),
+                                     chars=T.listed_controls(controls)))
+        return cleaned
+
+    def check_glyphs(self, sheet_key: str, column_key: str, ref: str, label: str, text: Any) -> None:
+        """A printed text with characters the document's fonts cannot draw: one problem for the cell."""
+        if not isinstance(text, str) or (sheet_key, column_key) in NOT_PRINTED:
+            return
+        missing = T.missing_glyphs(text)
+        if missing:
+            code = "TEXT_NO_GLYPH" if (sheet_key, column_key) in FREE_TEXT else "TEXT_NO_GLYPH_NAME"
+            self.issues.append(issue(code, (S.sheet(sheet_key).title, ref), field=label, chars=T.listed(missing)))
 
     # -- structure
     def check_structure(self) -> None:
@@ -375,6 +425,11 @@ class _Parser:
                     continue
                 values[row_spec.key] = coerce(kind, value, row_spec.label, choices=row_spec.choices,
                                               limit=column.max_chars)
+                if kind == "text":
+                    self.check_glyphs(key, column.key, ref, row_spec.label, values[row_spec.key])
+                if (key, row_spec.key) == ("unit", "name") and len(values["name"]) > MAX_UNIT_NAME_CHARS:
+                    self.issues.append(issue("UNIT_NAME_TOO_LONG", (spec.title, ref), length=len(values["name"]),
+                                             limit=MAX_UNIT_NAME_CHARS))
             except _Bad as bad:
                 self.add(bad.code, key, ref, **bad.params)
         return values
@@ -400,7 +455,9 @@ class _Parser:
                 ref = f"{S.column_letter(index + 1)}{number}"
                 raw_cell = cells[index]
                 if col.kind == "seq":
-                    record[col.key] = normalize_text(raw_cell.value)
+                    value = raw_cell.value
+                    record[col.key] = normalize_text(self.clean(key, ref, col.header, value)
+                                                     if isinstance(value, str) else value)
                     continue
                 if col.kind == "formula":
                     self.note_typed_total(key, col.key, number, ref, raw_cell)
@@ -414,6 +471,8 @@ class _Parser:
                         continue
                     record[col.key] = coerce(col.kind, value, col.header, choices=col.choices,
                                              strict=col.strict_choices, limit=col.max_chars)
+                    if col.kind == "text" or (col.kind == "choice" and not col.strict_choices):
+                        self.check_glyphs(key, col.key, ref, col.header, record[col.key])
                     if col.kind == "money" and isinstance(value, str):  # accepted, but Excel's SUM skips it
                         self.result.text_amounts.setdefault(key, ref)
                 except _Bad as bad:

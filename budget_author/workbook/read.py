@@ -467,6 +467,26 @@ def _styles(data: bytes | None) -> list[str | None]:
     return kinds
 
 
+# ECMA-376 Part 1, 22.9.2.19 (ST_Xstring): in shared strings, inline strings and cached formula
+# strings, any UTF-16 code unit may be written as _xHHHH_ — Excel writes the characters XML cannot
+# hold this way (_x000D_ before each line break of text pasted from Windows, _x0001_ …), and _x005F_
+# escapes the underscore of a literal "_xHHHH_" ("_x005F_x000D_" is the text "_x000D_").
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def decode_xstring(text: str) -> str:
+    """Decode Excel's _xHHHH_ escapes, left to right as Excel does. Escaped surrogate pairs become
+    the one character they encode; a lone surrogate (no character, and not writable as UTF-8)
+    becomes U+FFFD, which parse drops with a warning like any other control character."""
+    if "_x" not in text:
+        return text
+    decoded = _XSTRING_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+    if _SURROGATE.search(decoded):
+        decoded = decoded.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return decoded
+
+
 def _string_item(element) -> str:
     """The text of a shared-string item or an inline string: <t>, or the <t> of each run (not phonetic runs)."""
     parts: list[str] = []
@@ -477,7 +497,7 @@ def _string_item(element) -> str:
             for grandchild in child:
                 if grandchild.tag in TEXT_TAGS:
                     parts.append(grandchild.text or "")
-    return "".join(parts)
+    return decode_xstring("".join(parts))
 
 
 def _shared_strings(data: bytes) -> list[str]:
@@ -932,7 +952,7 @@ class _SheetReader:
         corrupt = None
         error = False
         if kind == "inlineStr":
-            value = "".join(inline) if inline is not None else None
+            value = decode_xstring("".join(inline)) if inline is not None else None
         elif value_text is None or value_text == "":
             value = None
         elif kind == "s":
@@ -943,7 +963,7 @@ class _SheetReader:
             else:
                 value = strings[index]
         elif kind == "str":
-            value = value_text
+            value = decode_xstring(value_text)
         elif kind == "b":
             flag = value_text.strip().lower()
             if flag in ("0", "1", "true", "false"):
