@@ -217,9 +217,10 @@ class Staging:
             if tmp is not None:
                 fileio.finish_temp(tmp)
         for final in self.outputs.files():
-            tmp = self.temps.pop(final, None)
+            tmp = self.temps.get(final)
             if tmp is not None:
                 os.replace(tmp, final)
+                del self.temps[final]
         fileio.sync_folder(self.outputs.pdf.parent)
 
     def discard(self) -> None:
