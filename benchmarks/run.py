@@ -252,7 +252,7 @@ def child_batch(workbooks_dir: str, out_dir: str, jobs: int) -> dict:
     """budget_author.batch.build_many on every workbook in a folder with `jobs` workers."""
     from budget_author.batch import build_many, collect_workbooks
 
-    workbooks = collect_workbooks([Path(workbooks_dir)])
+    workbooks = collect_workbooks([Path(workbooks_dir)]).workbooks
     started = time.perf_counter()
     outcomes = build_many(workbooks, output_dir=Path(out_dir), jobs=jobs)
     seconds = time.perf_counter() - started
