@@ -26,7 +26,7 @@ from budget_author.outputs import display
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_RENDER = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143  # 128 + SIGINT, SIGPIPE, SIGTERM
 REPEAT_LIMIT = 20  # problems of one code per sheet shown before "……另有 N 处"
 
 EXIT_CODES_HELP = """\b
@@ -78,6 +78,10 @@ def main() -> None:
     except KeyboardInterrupt as exc:  # between click's parsing and the command: nothing was written
         click.echo(CATALOGUE["INTERRUPTED"].message, err=True)
         sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
+    except BrokenPipeError:  # the reader of our output went away (`| head`, a killed viewer): nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
+        sys.exit(EXIT_BROKEN_PIPE)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         if os.environ.get("BUDGET_AUTHOR_DEBUG"):
             raise
