@@ -148,6 +148,7 @@ def refuse_conflicts(workbooks: list[Path], output_dir: Path | None, html: bool)
         except OutputError as exc:
             refused[workbook] = Outcome(workbook, workbook.stem, OUTPUT_FAILED, message=str(exc), code=exc.code)
     for key, group in by_output.items():
+        group = list(dict.fromkeys(group))
         if len(group) < 2:
             continue
         target = output_for(group[0], output_dir)
@@ -285,7 +286,10 @@ def summary_folder(outcomes: list[Outcome], output_dir: Path | None) -> Path:
     if output_dir is not None:
         return output_dir
     folders = [str(Path(o.workbook).parent.resolve()) for o in outcomes if o.status != SKIPPED] or ["."]
-    return Path(os.path.commonpath(folders))
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # folders on different drives (Windows)
+        return Path(folders[0])
 
 
 def write_summary(outcomes: list[Outcome], folder: Path, *, now: dt.datetime | None = None) -> Path:

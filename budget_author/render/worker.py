@@ -46,7 +46,11 @@ _CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, getattr(signal,
 def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child process
     """Linux: the kernel kills this process when its parent dies (prctl PR_SET_PDEATHSIG), so a worker
     never outlives the build that started it and never writes after it. Elsewhere a watchdog thread
-    notices the parent is gone."""
+    notices the parent is gone.
+
+    Caveat for servers: the signal fires when the parent *thread* that started the worker ends. Start
+    the worker from a thread that lives as long as the process (the main thread, or one dedicated thread),
+    not from a short-lived request thread."""
     try:
         import ctypes
 
