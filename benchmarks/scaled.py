@@ -18,6 +18,14 @@ still checks clean:
 
 k = 1 returns datong unchanged. The totals changed, so reasons for every
 year-over-year change the narrative states are filled in (prior year unchanged).
+
+`forms_data(forms, per_form)` is the other shape, for the 绩效目标表 row: the
+largest workbook the schema reads (300 projects, 300 forms, 3,000 indicators).
+Every datong project is published (the two that are not get a form and
+indicators modelled on project 4's, with their own amount); the seven are then
+copied in turn until there are `forms` projects, each with its form; every form
+keeps its first `per_form` / 2 indicators of each period. The copies' money goes
+to 项目支出 facts on added 功能科目, one per group of seven copies, as above.
 """
 
 from __future__ import annotations
@@ -51,27 +59,21 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def scaled_data(k: int, base: dict | None = None) -> dict:
-    data = copy.deepcopy(base if base is not None else json.loads(DATONG.read_text(encoding="utf-8")))
-    if k <= 1:
-        return data
-    source, period = "一般公共预算", "当年预算"
+def _free_codes(data: dict) -> tuple[list[str], list[str]]:
+    """功能科目 项 and 部门经济科目 款 codes datong does not use (in file order)."""
     used_functional = {fact["code"] for fact in data["expenditure"]}
     free_functional = [c for c in _leaf_codes(FUNCTIONAL_CSV, 7) if c not in used_functional]
     used_economic = {row["code"] for row in data["basic_economic"]}
     free_economic = [c for c in _leaf_codes(ECONOMIC_CSV, 5, tuple(GOV_FOR_CLASS))
                      if c not in used_economic and c not in AVOID_ECONOMIC]
-    new_codes = free_functional[: CODES_PER_COPY * (k - 1)]
+    return free_functional, free_economic
 
-    projects = data["projects"]
-    base_projects = list(projects)
-    base_forms = list(data["perf_forms"])
-    base_indicators = list(data["perf_indicators"])
-    next_seq = max(p["seq"] for p in projects) + 1
+
+def _add_basic_facts(data: dict, new_codes: list[str], free_economic: list[str]) -> Decimal:
+    """A 基本支出 fact on each new code, each balanced by an economic row; returns the income to add."""
+    source, period = "一般公共预算", "当年预算"
     added_income = Decimal(0)
     added_economic: list[dict] = []
-
-    # Basic facts on the new codes, each balanced by an economic row.
     for index, code in enumerate(new_codes):
         amount = Decimal(100000 + 1000 * index)
         data["expenditure"].append({"code": code, "source": source, "kind": "基本支出", "period": period,
@@ -85,6 +87,23 @@ def scaled_data(k: int, base: dict | None = None) -> dict:
         else:
             row = added_economic[index % len(added_economic)]
             row["amount"] = _money(Decimal(row["amount"]) + amount)
+    return added_income
+
+
+def scaled_data(k: int, base: dict | None = None) -> dict:
+    data = copy.deepcopy(base if base is not None else json.loads(DATONG.read_text(encoding="utf-8")))
+    if k <= 1:
+        return data
+    source, period = "一般公共预算", "当年预算"
+    free_functional, free_economic = _free_codes(data)
+    new_codes = free_functional[: CODES_PER_COPY * (k - 1)]
+
+    projects = data["projects"]
+    base_projects = list(projects)
+    base_forms = list(data["perf_forms"])
+    base_indicators = list(data["perf_indicators"])
+    next_seq = max(p["seq"] for p in projects) + 1
+    added_income = _add_basic_facts(data, new_codes, free_economic)
 
     # k−1 copies of the projects, with their forms and indicators; their money goes to a 项目支出 fact.
     for copy_number in range(2, k + 1):
@@ -117,3 +136,76 @@ def write_scaled(k: int, target: Path) -> Path:
     from budget_author.workbook.template import write_template
 
     return write_template(Path(target), scaled_data(k), overwrite=True)
+
+
+def _current(project: dict) -> Decimal:
+    return sum((Decimal(v) for key, v in project.items() if key.startswith("cur_")), Decimal(0))
+
+
+def forms_data(forms: int = 300, per_form: int = 10, base: dict | None = None) -> dict:
+    """datong with `forms` projects, all published, each with a 绩效目标表 and `per_form` indicators."""
+    data = copy.deepcopy(base if base is not None else json.loads(DATONG.read_text(encoding="utf-8")))
+    source, period = "一般公共预算", "当年预算"
+    per_period = per_form // 2
+    projects = data["projects"]
+    form_of = {str(f["project"]): f for f in data["perf_forms"]}
+    model_ref = str(data["perf_forms"][0]["project"])
+    model_form = form_of[model_ref]
+    indicators_of: dict[str, list[dict]] = {}
+    for indicator in data["perf_indicators"]:
+        indicators_of.setdefault(str(indicator["project"]), []).append(indicator)
+
+    # Every project published, with a form; the form's 实施期 and 年度 funds are its 当年 amount.
+    for project in projects:
+        ref = str(project["seq"])
+        if ref in form_of:
+            continue
+        project["published"] = "是"
+        amount = _money(_current(project))
+        form_of[ref] = dict(model_form, project=ref, impl_local=amount, year_local=amount)
+        indicators_of[ref] = [dict(i, project=ref) for i in indicators_of[model_ref]]
+
+    def trimmed(ref: str, new_ref: str) -> list[dict]:
+        rows = indicators_of[ref]
+        return [dict(i, project=new_ref) for p in ("实施期", "年度") for i in [r for r in rows if r["period"] == p][:per_period]]
+
+    base_projects = list(projects)
+    data["perf_forms"] = [form_of[str(p["seq"])] for p in base_projects]
+    data["perf_indicators"] = [i for p in base_projects for i in trimmed(str(p["seq"]), str(p["seq"]))]
+
+    copies = forms - len(base_projects)
+    groups = -(-copies // len(base_projects))  # one 项目支出 fact per group of copies
+    free_functional, free_economic = _free_codes(data)
+    new_codes = free_functional[: min(len(free_functional), CODES_PER_COPY * groups)]
+    if groups > len(new_codes):
+        raise ValueError(f"{forms} forms need {groups} new 功能科目; {len(new_codes)} are free")
+    added_income = _add_basic_facts(data, new_codes, free_economic)
+    next_seq = max(p["seq"] for p in projects) + 1
+    group_totals = [Decimal(0)] * groups
+    for n in range(copies):
+        project = base_projects[n % len(base_projects)]
+        group = n // len(base_projects)
+        ref, new_ref = str(project["seq"]), str(next_seq)
+        new = dict(project, seq=next_seq, name=f"{project['name']}（{group + 2}）")
+        new.pop("code", None)
+        projects.append(new)
+        data["perf_forms"].append(dict(form_of[ref], project=new_ref))
+        data["perf_indicators"].extend(trimmed(ref, new_ref))
+        group_totals[group] += _current(project)
+        next_seq += 1
+    for group, total in enumerate(group_totals):
+        data["expenditure"].append({"code": new_codes[group], "source": source, "kind": "项目支出",
+                                    "period": period, "amount": _money(total)})
+        added_income += total
+
+    income = next(i for i in data["income"] if i["source"] == source and i["period"] == period)
+    income["amount"] = _money(Decimal(income["amount"]) + added_income)
+    for key in ("income_total", "expenditure_total"):
+        data["reasons"].setdefault(key, REASON_TEXT)
+    return data
+
+
+def write_forms(target: Path, forms: int = 300, per_form: int = 10) -> Path:
+    from budget_author.workbook.template import write_template
+
+    return write_template(Path(target), forms_data(forms, per_form), overwrite=True)

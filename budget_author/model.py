@@ -212,14 +212,64 @@ class Budget(BaseModel):
         return [p.text for p in self.paragraphs if p.section == section]
 
     def find_project(self, ref: str) -> Project | None:
-        """A project by 项目编码, else by 序号."""
-        for project in self.projects:
-            if project.code and project.code == ref:
-                return project
-        for project in self.projects:
-            if project.seq == ref:
-                return project
-        return None
+        """A project by 项目编码, else by 序号 (the first project with it, in sheet order)."""
+        return self.project_index().find(ref)
+
+    def indicators_of(self, project: Project) -> tuple[Indicator, ...]:
+        """The indicators whose reference resolves to `project` (that very row), in sheet order."""
+        return self.project_index().indicators_of(project)
+
+    def project_index(self) -> ProjectIndex:
+        """The projects by 项目编码 and 序号, built once per Budget and kept in the instance's __dict__.
+
+        Not a field, so equality, serialization and the repr ignore it (as pydantic does for a
+        cached_property). It remembers the tuples it was built from: a `model_copy(update=...)`
+        with other projects or indicators builds its own.
+        """
+        index = self.__dict__.get(_INDEX_KEY)
+        if index is None or index.projects is not self.projects or index.indicators is not self.indicators:
+            index = ProjectIndex(self.projects, self.indicators)
+            self.__dict__[_INDEX_KEY] = index
+        return index
+
+
+_INDEX_KEY = "_project_index"
+
+
+class ProjectIndex:
+    """Lookups that rules and compute do per 绩效目标表 and per indicator, in constant time.
+
+    `find` keeps the semantics of the linear search it replaced: the first project whose
+    (non-empty) 项目编码 equals the reference, else the first whose 序号 equals it, else None.
+    Indicators are grouped by the project their reference resolves to on first use.
+    """
+
+    __slots__ = ("projects", "indicators", "_by_code", "_by_seq", "_indicators")
+
+    def __init__(self, projects: tuple[Project, ...], indicators: tuple[Indicator, ...]):
+        self.projects = projects
+        self.indicators = indicators
+        self._by_code: dict[str, Project] = {}
+        self._by_seq: dict[str, Project] = {}
+        for project in projects:
+            if project.code:
+                self._by_code.setdefault(project.code, project)
+            self._by_seq.setdefault(project.seq, project)
+        self._indicators: dict[int, tuple[Indicator, ...]] | None = None
+
+    def find(self, ref: str) -> Project | None:
+        project = self._by_code.get(ref)
+        return project if project is not None else self._by_seq.get(ref)
+
+    def indicators_of(self, project: Project) -> tuple[Indicator, ...]:
+        if self._indicators is None:
+            groups: dict[int, list[Indicator]] = {}
+            for indicator in self.indicators:
+                owner = self.find(indicator.project)
+                if owner is not None:
+                    groups.setdefault(id(owner), []).append(indicator)
+            self._indicators = {key: tuple(rows) for key, rows in groups.items()}
+        return self._indicators.get(id(project), ())
 
 
 def cell(sheet_key: str, column_key: str, row: int) -> tuple[str, str]:

@@ -46,7 +46,7 @@ def _fund(funds: PerfFunds, key: str):
 
 
 def _indicator_rows(budget: Budget, form_project, profile: Profile) -> list[IndicatorRow]:
-    mine = [i for i in budget.indicators if budget.find_project(i.project) is form_project]
+    mine = budget.indicators_of(form_project)
     rows: list[IndicatorRow] = []
     for group in profile["form"]["indicator_levels"]:
         group_rows: list[IndicatorRow] = []

@@ -51,14 +51,27 @@ def _scoped(ctx: TableContext, dataset: str, scope_key: str = "scope") -> list[F
     return select(ctx.data[dataset], ctx.spec.get(scope_key))
 
 
+def _by_prefix(facts: list[Fact], lengths: tuple[int, ...]) -> dict[tuple[int, str], list[Fact]]:
+    """Facts by (n, first n characters of the code), for every n in `lengths` the code is long enough for,
+    in their order: `groups[(len(p), p)]` is `[f for f in facts if f.dims["code"].startswith(p)]`, in one pass."""
+    groups: dict[tuple[int, str], list[Fact]] = {}
+    for fact in facts:
+        code = fact.dims["code"]
+        for n in lengths:
+            if len(code) >= n:
+                groups.setdefault((n, code[:n]), []).append(fact)
+    return groups
+
+
 # ---------------------------------------------------------------- builders
 def _functional_rows(ctx: TableContext, facts: list[Fact]) -> list[list[Cell]]:
     """合计, then every 类/款/项 that has a non-zero figure, in code order."""
     present = sorted({f.dims["code"] for f in facts if f.amount != 0})
     rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts, "合计")]]
     prefixes = sorted({code[:n] for code in present for n in (3, 5, 7)}, key=lambda c: (c[:3], c[:5], c))
+    groups = _by_prefix(facts, tuple(sorted({len(code) for code in prefixes})))
     for code in prefixes:
-        within = [f for f in facts if f.dims["code"].startswith(code)]
+        within = groups.get((len(code), code), [])
         level = {3: 1, 5: 2, 7: 3}[len(code)]
         name = ctx.names.functional(code)
         rows.append([Cell(code, "code"), Cell(name, f"name lv{level}"),
@@ -74,12 +87,17 @@ def build_economic(ctx: TableContext) -> list[list[Cell]]:
     facts = _scoped(ctx, "economic")
     rows = [[Cell("合计", "label"), Cell(""), *ctx.column_cells("total", facts, "合计")]]
     codes = sorted({f.dims["code"] for f in facts if f.amount != 0})
-    for klass in sorted({c[:3] for c in codes}):
-        within = [f for f in facts if f.dims["code"].startswith(klass)]
+    classes = sorted({c[:3] for c in codes})
+    by_class = _by_prefix(facts, tuple(sorted({len(k) for k in classes})))
+    by_code: dict[str, list[Fact]] = {}
+    for fact in facts:
+        by_code.setdefault(fact.dims["code"], []).append(fact)
+    for klass in classes:
+        within = by_class.get((len(klass), klass), [])
         rows.append([Cell(ctx.names.economic(klass), "name lv1"), Cell(""),
                      *ctx.column_cells(klass, within, f"{klass} {ctx.names.economic(klass)}")])
         for code in (c for c in codes if c.startswith(klass)):
-            mine = [f for f in facts if f.dims["code"] == code]
+            mine = by_code[code]
             rows.append([Cell(ctx.names.economic(code), "name lv2"), Cell(ctx.names.gov_name_for(code), "name"),
                          *ctx.column_cells(code, mine, f"{code} {ctx.names.economic(code)}")])
     return rows
@@ -157,8 +175,11 @@ def build_fixed(ctx: TableContext) -> list[list[Cell]]:
 def build_projects(ctx: TableContext) -> list[list[Cell]]:
     facts = _scoped(ctx, "projects")
     rows = [[Cell(ctx.budget.unit.name, "label"), *ctx.column_cells("unit", facts, ctx.budget.unit.name)]]
+    by_project: dict[int, list[Fact]] = {}
+    for fact in facts:
+        by_project.setdefault(fact.dims["project"], []).append(fact)
     for index, project in enumerate(ctx.budget.projects):
-        mine = [f for f in facts if f.dims["project"] == index]
+        mine = by_project.get(index, [])
         if total(mine) != 0:
             rows.append([Cell(project.name, "name lv2"),
                          *ctx.column_cells(f"project{index + 1}", mine, f"{project.name}（序号{project.seq}）")])

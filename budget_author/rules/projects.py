@@ -50,6 +50,7 @@ def check_performance_forms(ctx: Context) -> Iterator[Issue]:
     """Every published project has one form; each form names a project and matches its amount."""
     b = ctx.budget
     with_form = set()
+    periods_of: dict[int, set[str]] = {}
     for form in b.perf_forms:
         project = b.find_project(form.project)
         if project is None:
@@ -63,10 +64,12 @@ def check_performance_forms(ctx: Context) -> Iterator[Issue]:
                         related=[ctx.at("projects", "cur_total", project.row)], project=project.label,
                         form=yuan(form.year.total), project_amount=yuan(project.current_total),
                         wan=format_wan(project.current_total), difference=yuan(form.year.total - project.current_total))
+        if not project.published:
+            continue
+        if id(project) not in periods_of:  # once per project, however many forms name it
+            periods_of[id(project)] = {i.period for i in b.indicators_of(project)}
         for period in S.PERF_PERIODS:
-            if project.published and not any(
-                i.period == period and b.find_project(i.project) is project for i in b.indicators
-            ):
+            if period not in periods_of[id(project)]:
                 yield issue("PERF_NO_INDICATORS", ctx.at("perf_forms", "project", form.row),
                             project=project.label, period=period)
     for project in b.projects:

@@ -11,6 +11,7 @@ from typing import Iterator
 
 from budget_author.compute import aggregate as A
 from budget_author.issues import Issue, issue
+from budget_author.model import Budget, PerfForm, Project
 from budget_author.rules.base import Context, rule, yuan
 from budget_author.workbook import schema as S
 
@@ -45,11 +46,27 @@ def check_income_equals_expenditure(ctx: Context) -> Iterator[Issue]:
                     period=period, income=yuan(inc), expenditure=yuan(exp), difference=yuan(inc - exp))
 
 
-def _computed_total(ctx: Context, sheet_key: str, column_key: str, row: int | None) -> Decimal | None:
+class _ByRow:
+    """Projects and 绩效目标表 by sheet row, built once per check (a row's total is then one lookup)."""
+
+    def __init__(self, b: Budget) -> None:
+        self.projects: dict[int, list[Project]] = {}
+        for p in b.projects:
+            self.projects.setdefault(p.row, []).append(p)
+        self.forms: dict[int, PerfForm] = {}
+        for f in b.perf_forms:
+            self.forms.setdefault(f.row, f)
+
+
+def _computed_total(ctx: Context, sheet_key: str, column_key: str, row: int | None,
+                    by_row: _ByRow | None = None) -> Decimal | None:
     """What a total cell should hold, from the model; None if not a total we know."""
     b = ctx.budget
     if sheet_key == "projects":
-        chosen = [p for p in b.projects if row is None or p.row == row]
+        if row is None:
+            chosen = list(b.projects)
+        else:
+            chosen = (by_row or _ByRow(b)).projects.get(row, [])
         if row is not None and not chosen:
             return None
         if column_key == "cur_total":
@@ -60,7 +77,7 @@ def _computed_total(ctx: Context, sheet_key: str, column_key: str, row: int | No
         source = S.SOURCE_KEYS[source_key]
         return A.total((p.carryover if prefix == "co" else p.current).get(source) for p in chosen)
     if sheet_key == "perf_forms" and row is not None:
-        form = next((f for f in b.perf_forms if f.row == row), None)
+        form = (by_row or _ByRow(b)).forms.get(row)
         if form is None:
             return None
         return form.impl.total if column_key == "impl_total" else form.year.total
@@ -77,10 +94,11 @@ def check_typed_totals(ctx: Context) -> Iterator[Issue]:
     """A total cell where the clerk typed a number over the formula must agree with its parts; so must
     the result a total formula was saved with (else the file was saved without recalculating)."""
     blocked = ctx.parsed.missing | ctx.parsed.failed
+    by_row = _ByRow(ctx.budget) if ctx.parsed.typed_totals else None
     for typed in ctx.parsed.typed_totals:
         if typed.sheet_key in blocked:
             continue
-        computed = _computed_total(ctx, typed.sheet_key, typed.column_key, typed.row)
+        computed = _computed_total(ctx, typed.sheet_key, typed.column_key, typed.row, by_row)
         if computed is None or computed == typed.typed:
             continue
         difference = yuan(typed.typed - computed)
