@@ -15,6 +15,7 @@ parse.py uses these to clean every cell's text and to report each cell that need
 from __future__ import annotations
 
 import bisect
+import re
 import unicodedata
 
 from budget_author.workbook.glyph_coverage import RANGES
@@ -22,6 +23,8 @@ from budget_author.workbook.glyph_coverage import RANGES
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 INVISIBLE = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064\u034f") | BIDI_CONTROLS
 KEPT_CONTROLS = frozenset("\t\n\r")  # white space in a cell (Alt+Enter); shown as a space
+_BIDI_RE = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffd\ufffe\uffff]")
 
 # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt): renderers draw nothing for
 # these, box or not, so the glyph check skips them (variation selectors, joiners, fillers, tags).
@@ -45,11 +48,17 @@ def is_control(ch: str) -> bool:
 
 def is_blank_text(text: str) -> bool:
     """Nothing visible: only white space, invisible characters and control characters."""
-    return all(ch.isspace() or ch in INVISIBLE or is_control(ch) for ch in text)
+    rest = strip_edges(text)
+    if not rest or not is_control(rest[0]):
+        return not rest
+    return all(ch.isspace() or ch in INVISIBLE or is_control(ch) for ch in rest)
 
 
 def strip_edges(text: str) -> str:
     """White space and invisible characters removed from both ends (a pasted BOM or zero-width space)."""
+    text = text.strip()  # str.strip() removes exactly the characters for which isspace() holds
+    if not text or (text[0] not in INVISIBLE and text[-1] not in INVISIBLE):
+        return text
     start, end = 0, len(text)
     while start < end and (text[start].isspace() or text[start] in INVISIBLE):
         start += 1
@@ -58,21 +67,17 @@ def strip_edges(text: str) -> str:
     return text[start:end]
 
 
-def remove(text: str, unwanted) -> tuple[str, list[str]]:
-    """`text` without the characters for which unwanted(ch) holds, and those characters (in order)."""
-    found = [ch for ch in text if unwanted(ch)]
-    if not found:
-        return text, []
-    return "".join(ch for ch in text if not unwanted(ch)), found
-
-
 def clean(text: str) -> tuple[str, list[str], list[str]]:
     """(printable text, bidi controls removed, control characters removed). CR LF and a lone CR
     become LF: Excel stores the line breaks of text pasted from Windows as _x000D_ + LF."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text, bidi = remove(text, BIDI_CONTROLS.__contains__)
-    text, controls = remove(text, is_control)
+    bidi = _BIDI_RE.findall(text)
+    if bidi:
+        text = _BIDI_RE.sub("", text)
+    controls = _CONTROL_RE.findall(text)
+    if controls:
+        text = _CONTROL_RE.sub("", text)
     return text, bidi, controls
 
 
@@ -93,11 +98,21 @@ def covered(ch: str) -> bool:
     return result
 
 
+_SEEN_COVERED: set[str] = set()  # characters already found covered: most texts need only a set difference
+
+
 def missing_glyphs(text: str) -> list[str]:
     """The distinct characters of `text` the fonts cannot draw, in order of first appearance."""
     if text.isascii():
         return []  # printable ASCII is covered; ASCII controls were removed by clean()
-    return [ch for ch in dict.fromkeys(text) if not covered(ch)]
+    unknown = set(text) - _SEEN_COVERED
+    missing = []
+    for ch in unknown:
+        if not covered(ch):
+            missing.append(ch)
+        elif len(_SEEN_COVERED) < 100_000:
+            _SEEN_COVERED.add(ch)
+    return sorted(missing, key=text.index)
 
 
 def describe(ch: str) -> str:
