@@ -654,22 +654,23 @@ def print_table(results: dict) -> None:
     p(f"\nbudget-author benchmark  {results['timestamp']}  rev {results['revision']}  "
       f"({results['repeat']} run(s), medians; {results['machine']['cpus']} CPUs, "
       f"WeasyPrint {results['machine']['weasyprint']}, HarfBuzz {results['machine']['harfbuzz']})")
-    p("\nPer example (seconds, fresh process; our stages cold):")
-    head = f"{'workbook':<16}{'read':>7}{'check':>7}{'comp':>7}{'HTML':>7}{'layout':>8}{'PDF':>7}{'total':>8}" \
-           f"{'pages':>6}{'s/page':>8}{'peak MB':>9}"
-    p(head)
-    for name, e in results["examples"].items():
-        s = e["stages_s"]
-        p(f"{name:<16}{s['read']:>7.3f}{s['check']:>7.3f}{s['compute']:>7.3f}{s['html']:>7.3f}{s['layout']:>8.2f}"
-          f"{s['pdf_write']:>7.2f}{e['total_s']:>8.2f}{e['pages']:>6}{e['s_per_page']:>8.3f}{e['peak_mb']:>9.0f}")
-    p("\nOur stages against WeasyPrint:")
-    p(f"{'workbook':<16}{'ours cold':>10}{'ours warm':>10}{'WP in build':>12}{'WP alone':>10}{'share':>8}"
-      f"{'imports ours/WP':>17}")
-    for name, e in results["examples"].items():
-        alone = e["weasyprint_alone"]["seconds"] if e.get("weasyprint_alone") else float("nan")
-        imp = e["imports_s"]
-        p(f"{name:<16}{e['ours_s']:>10.3f}{e['ours_warm_s']:>10.3f}{e['weasyprint_in_pipeline_s']:>12.2f}"
-          f"{alone:>10.2f}{e['ours_share_of_weasyprint']:>8.1%}{imp['ours']:>9.2f}/{imp['weasyprint']:.2f}")
+    if results["examples"]:  # none in a --forms-only run
+        p("\nPer example (seconds, fresh process; our stages cold):")
+        head = f"{'workbook':<16}{'read':>7}{'check':>7}{'comp':>7}{'HTML':>7}{'layout':>8}{'PDF':>7}{'total':>8}" \
+               f"{'pages':>6}{'s/page':>8}{'peak MB':>9}"
+        p(head)
+        for name, e in results["examples"].items():
+            s = e["stages_s"]
+            p(f"{name:<16}{s['read']:>7.3f}{s['check']:>7.3f}{s['compute']:>7.3f}{s['html']:>7.3f}{s['layout']:>8.2f}"
+              f"{s['pdf_write']:>7.2f}{e['total_s']:>8.2f}{e['pages']:>6}{e['s_per_page']:>8.3f}{e['peak_mb']:>9.0f}")
+        p("\nOur stages against WeasyPrint:")
+        p(f"{'workbook':<16}{'ours cold':>10}{'ours warm':>10}{'WP in build':>12}{'WP alone':>10}{'share':>8}"
+          f"{'imports ours/WP':>17}")
+        for name, e in results["examples"].items():
+            alone = e["weasyprint_alone"]["seconds"] if e.get("weasyprint_alone") else float("nan")
+            imp = e["imports_s"]
+            p(f"{name:<16}{e['ours_s']:>10.3f}{e['ours_warm_s']:>10.3f}{e['weasyprint_in_pipeline_s']:>12.2f}"
+              f"{alone:>10.2f}{e['ours_share_of_weasyprint']:>8.1%}{imp['ours']:>9.2f}/{imp['weasyprint']:.2f}")
     builds = {n: e["cli_build"] for n, e in results["examples"].items() if e.get("cli_build")}
     if builds:
         p("\nCold `budget-author build` (fresh process, wall):")
