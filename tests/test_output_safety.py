@@ -276,7 +276,7 @@ def test_a_killed_render_worker_is_a_render_failure_without_a_trace(slow_unit):
     assert _snapshot(folder) == before and _temps(folder) == []
 
 
-@pytest.mark.parametrize("limit", ["100", "150", "300"])
+@pytest.mark.parametrize("limit", ["100", "150", "230"])  # each fails differently; ~300 may fit
 def test_running_out_of_memory_is_render_memory(unit, limit):
     before = _snapshot(unit.parent)
     done = _cli("build", str(unit), env=dict(os.environ, BUDGET_AUTHOR_RENDER_MEMORY_MB=limit))
