@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from budget_author.outputs import OutputError, check_outputs, display, plan_outputs
+from budget_author.fileio import TEMP_SUFFIX
+from budget_author.outputs import OutputError, Reads, check_outputs, display, plan_outputs
 
 # Set to a workbook file name to make its worker die hard: lets the tests prove a crash loses nothing else.
 CRASH_HOOK = "BUDGET_AUTHOR_TEST_CRASH_ON"
@@ -88,6 +89,12 @@ def _own_outputs(files: list[Path]) -> set[str]:
     return names
 
 
+def _is_own_file(name: str, own: set[str]) -> bool:
+    """An output, an earlier summary, or a temporary or lock file of ours (`.~NAME~XXXXXXXX.tmp`, `.~NAME.lock`)."""
+    return (name in own or (name.startswith(SUMMARY_PREFIX) and name.endswith(".csv"))
+            or (name.startswith(".~") and (name.endswith(TEMP_SUFFIX) or name.endswith(".lock"))))
+
+
 def collect_workbooks(paths: Iterable[Path]) -> Collected:
     """The workbooks named, or found directly in the folders named; every other file found is listed as
     skipped with its reason (lock files, hidden files, .xls, anything else). The tool's own outputs beside
@@ -100,12 +107,11 @@ def collect_workbooks(paths: Iterable[Path]) -> Collected:
             candidates = sorted(path.iterdir())
             own = _own_outputs(candidates)
             for candidate in candidates:
-                if candidate.name in own or (candidate.name.startswith(SUMMARY_PREFIX)
-                                             and candidate.suffix == ".csv"):
+                if _is_own_file(candidate.name, own):
                     continue
                 reason = _skip_reason(candidate)
                 if reason:
-                    collected.skipped.append(Outcome(candidate, candidate.name, SKIPPED, message=reason,
+                    collected.skipped.append(Outcome(candidate, display(candidate.name), SKIPPED, message=reason,
                                                      code="BATCH_SKIPPED"))
                     continue
                 _add(collected, candidate, seen)
@@ -117,7 +123,8 @@ def collect_workbooks(paths: Iterable[Path]) -> Collected:
 def _add(collected: Collected, path: Path, seen: set[str]) -> None:
     key = os.path.realpath(path)
     if key in seen:
-        collected.skipped.append(Outcome(path, path.name, SKIPPED, message="同一个文件被列出了两次", code="BATCH_SKIPPED"))
+        collected.skipped.append(Outcome(path, display(path.name), SKIPPED, message="同一个文件被列出了两次",
+                                         code="BATCH_SKIPPED"))
         return
     seen.add(key)
     collected.workbooks.append(path)
@@ -139,14 +146,15 @@ def refuse_conflicts(workbooks: list[Path], output_dir: Path | None, html: bool)
     that are another unit's workbook (or the tool's own files)."""
     refused: dict[Path, Outcome] = {}
     by_output: dict[str, list[Path]] = {}
+    reads = Reads(workbooks)
     for workbook in workbooks:
         outputs = plan_outputs(workbook, output_for(workbook, output_dir), html=html)
         for target in outputs.files():
             by_output.setdefault(_output_key(target), []).append(workbook)
         try:
-            check_outputs(outputs, [workbook, *(w for w in workbooks if w != workbook)])
+            check_outputs(outputs, reads, workbook=workbook)
         except OutputError as exc:
-            refused[workbook] = Outcome(workbook, workbook.stem, OUTPUT_FAILED, message=str(exc), code=exc.code)
+            refused[workbook] = Outcome(workbook, _name(workbook), OUTPUT_FAILED, message=str(exc), code=exc.code)
     for key, group in by_output.items():
         group = list(dict.fromkeys(group))
         if len(group) < 2:
@@ -156,17 +164,25 @@ def refuse_conflicts(workbooks: list[Path], output_dir: Path | None, html: bool)
             other = next(w for w in group if w != workbook)
             message = str(OutputError("OUTPUT_COLLISION", workbook=display(workbook), other=display(other),
                                       output=display(target)))
-            refused[workbook] = Outcome(workbook, workbook.stem, OUTPUT_FAILED, message=message,
-                                        code="OUTPUT_COLLISION")
+            refused.setdefault(workbook, Outcome(workbook, _name(workbook), OUTPUT_FAILED, message=message,
+                                                 code="OUTPUT_COLLISION"))
     return refused
 
 
+def _name(workbook: Path) -> str:
+    """A unit's name before its workbook is read: the file name, printable whatever its bytes."""
+    return display(Path(workbook).stem)
+
+
 _in_task = False
+_stopping = False
 
 
 def _on_terminate(signum, frame) -> None:  # pragma: no cover - runs in a pool worker
     """A pool worker told to stop: inside a build, unwind it (its temporary files go, its render process
-    is killed); idle, just leave."""
+    is killed), then leave; idle, leave at once. Units already handed to this worker are never started."""
+    global _stopping
+    _stopping = True
     if _in_task:
         raise KeyboardInterrupt
     os._exit(0)
@@ -177,43 +193,50 @@ def build_one(workbook: Path, output: Path, draft: bool, html: bool = False) -> 
     global _in_task
     from budget_author.build import build_document
     from budget_author.issues import Severity
-    from budget_author.manifest import file_sha256
     from budget_author.render.pdf import RenderError
     from budget_author.workbook.read import InputError
 
     if os.environ.get(CRASH_HOOK) == workbook.name:
         os._exit(70)
+    if _stopping:
+        os._exit(0)
     started = time.perf_counter()
     _in_task = True
     try:
         result = build_document(workbook, output, draft=draft, html=html)
+    except KeyboardInterrupt:  # told to stop (SIGTERM): the build has unwound; take nothing more from the queue
+        os._exit(0)
     except InputError as exc:
-        return Outcome(workbook, workbook.stem, UNUSABLE, 1, seconds=time.perf_counter() - started,
+        return Outcome(workbook, _name(workbook), UNUSABLE, 1, seconds=time.perf_counter() - started,
                        message=exc.code, code=exc.code)
     except RenderError as exc:
-        return Outcome(workbook, workbook.stem, RENDER_FAILED, seconds=time.perf_counter() - started,
+        return Outcome(workbook, _name(workbook), RENDER_FAILED, seconds=time.perf_counter() - started,
                        message=str(exc), code=exc.code)
     except OutputError as exc:
-        return Outcome(workbook, workbook.stem, OUTPUT_FAILED, seconds=time.perf_counter() - started,
+        return Outcome(workbook, _name(workbook), OUTPUT_FAILED, seconds=time.perf_counter() - started,
                        message=str(exc), code=exc.code)
     finally:
         _in_task = False
     budget = result.check.parsed.budget
-    unit = budget.unit.name if budget.unit else workbook.stem
+    unit = budget.unit.name if budget.unit and budget.unit.name else _name(workbook)
     errors = sum(i.severity is Severity.ERROR for i in result.check.issues)
     if not result.check.ok:
         first = next(i for i in result.check.issues if i.severity is Severity.ERROR)
         return Outcome(workbook, unit, PROBLEMS, errors, seconds=time.perf_counter() - started,
                        message=f"{first.location} [{first.code}]", code=first.code)
     return Outcome(workbook, unit, OK, len(result.check.issues), result.pages, result.seconds, result.pdf,
-                   sha256=file_sha256(result.pdf))
+                   sha256=result.pdf_sha256)
 
 
 def _warm_up() -> None:
-    """Worker initializer: Ctrl-C is the main process's to handle; SIGTERM unwinds a build; and the
-    rendering stack is loaded once per worker, not once per document."""
+    """Worker initializer: Ctrl-C is the main process's to handle; SIGTERM unwinds a build, and the worker
+    gets one when the main process dies, even by kill -9 (nothing is built after); and the rendering
+    stack is loaded once per worker, not once per document."""
+    from budget_author.render.worker import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_terminate)
+    die_with_parent(os.getppid(), signal.SIGTERM)
     import budget_author.render.html  # noqa: F401
     import budget_author.render.pdf  # noqa: F401
 
@@ -263,7 +286,7 @@ def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: 
                 except BrokenProcessPool:
                     lost.append(workbook)
                 except Exception as exc:  # noqa: BLE001 - a bug in one unit must not stop the batch
-                    record(Outcome(workbook, workbook.stem, CRASHED, message=type(exc).__name__))
+                    record(Outcome(workbook, _name(workbook), CRASHED, message=type(exc).__name__))
         except BaseException:
             _stop_workers(pool)
             raise
@@ -274,7 +297,7 @@ def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: 
         lost = run(todo, min(jobs, len(todo)))
         for workbook in lost:  # isolate: each lost unit alone, so only the one that crashes fails
             if run([workbook], 1):
-                record(Outcome(workbook, workbook.stem, CRASHED, message="工作进程意外退出"))
+                record(Outcome(workbook, _name(workbook), CRASHED, message="工作进程意外退出"))
     return [outcomes[w] for w in workbooks]
 
 
@@ -282,14 +305,16 @@ SUMMARY_COLUMNS = ("填报表", "单位", "状态", "代码", "问题数", "页�
 
 
 def summary_folder(outcomes: list[Outcome], output_dir: Path | None) -> Path:
-    """Beside the outputs: the output folder, or else the folder the built units' PDFs share."""
+    """Beside the outputs: the output folder, or else the folder the units' PDFs share, or else (when that
+    would be a root such as / or C:\\) the current folder."""
     if output_dir is not None:
         return output_dir
     folders = [str(Path(o.workbook).parent.resolve()) for o in outcomes if o.status != SKIPPED] or ["."]
     try:
-        return Path(os.path.commonpath(folders))
+        common = Path(os.path.commonpath(folders))
     except ValueError:  # folders on different drives (Windows)
-        return Path(folders[0])
+        return Path.cwd()
+    return Path.cwd() if common.parent == common else common
 
 
 def write_summary(outcomes: list[Outcome], folder: Path, *, now: dt.datetime | None = None) -> Path:
@@ -302,14 +327,14 @@ def write_summary(outcomes: list[Outcome], folder: Path, *, now: dt.datetime | N
     writer = csv.writer(buffer)
     writer.writerow(SUMMARY_COLUMNS)
     for o in outcomes:
-        writer.writerow([display(o.workbook), o.unit, o.status, o.code, o.problems if o.status != SKIPPED else "",
-                         o.pages or "", f"{o.seconds:.1f}" if o.status != SKIPPED else "",
-                         display(o.pdf) if o.pdf else "", o.sha256, o.message])
+        writer.writerow([display(o.workbook), display(o.unit), o.status, o.code,
+                         o.problems if o.status != SKIPPED else "", o.pages or "",
+                         f"{o.seconds:.1f}" if o.status != SKIPPED else "",
+                         display(o.pdf) if o.pdf else "", o.sha256, display(o.message)])
     text = buffer.getvalue()
     target = Path(folder) / f"{SUMMARY_PREFIX}{now:%Y%m%d-%H%M%S}.csv"
     counter = 1
     while target.exists():
         counter += 1
         target = Path(folder) / f"{SUMMARY_PREFIX}{now:%Y%m%d-%H%M%S}-{counter}.csv"
-    return atomic_write(target, lambda tmp: Path(tmp).write_text(text, encoding="utf-8-sig", newline=""),
-                        overwrite=False)
+    return atomic_write(target, lambda tmp: Path(tmp).write_text(text, encoding="utf-8-sig", newline=""))

@@ -14,7 +14,8 @@ from typing import Callable, Iterable
 
 from budget_author.check import CheckResult, check_workbook
 from budget_author.compute.report import Report, compute_report
-from budget_author.manifest import Change, build_manifest, compare, matches_files, read_manifest, write_manifest
+from budget_author.manifest import (Change, build_manifest, compare, file_sha256, matches_files, read_manifest,
+                                    write_manifest)
 from budget_author.outputs import (OutputSet, check_outputs, default_output, os_error, output_lock, plan_outputs,
                                    staged)
 from budget_author.paths import resource_dir
@@ -35,6 +36,7 @@ class BuildResult:
     manifest: Path | None = None
     changes: list[Change] | None = None  # None: no earlier build to compare with
     repaired: bool = False  # the previous build had been killed between renames; this one put things right
+    pdf_sha256: str = ""
 
 
 def build_document(workbook: Path, output: Path | None = None, *, draft: bool = False, html: bool = False,
@@ -53,6 +55,7 @@ def build_document(workbook: Path, output: Path | None = None, *, draft: bool = 
     workbook = Path(workbook)
     outputs = plan_outputs(workbook, output, html=html)
     check_outputs(outputs, [workbook, *also_reads])
+    workbook_sha256 = _input_sha256(workbook)
     checked = check_workbook(workbook)
     result = BuildResult(check=checked)
     if not checked.ok:
@@ -68,15 +71,26 @@ def build_document(workbook: Path, output: Path | None = None, *, draft: bool = 
     try:
         outputs.pdf.parent.mkdir(parents=True, exist_ok=True)
         with output_lock(outputs.pdf, timeout=lock_timeout, on_wait=on_wait), staged(outputs) as staging:
-            _write(staging, outputs, report, workbook, document, web_page, result)
+            _write(staging, outputs, report, workbook, workbook_sha256, document, web_page, result)
     except OSError as exc:
         raise os_error(exc, outputs.pdf) from None
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _write(staging, outputs: OutputSet, report: Report, workbook: Path, document: str, web_page: str | None,
-           result: BuildResult) -> None:
+def _input_sha256(workbook: Path) -> str:
+    """The workbook's hash, taken before it is read (an unreadable workbook is an input error, exit 2)."""
+    from budget_author.workbook.read import read_workbook
+
+    try:
+        return file_sha256(workbook)
+    except OSError:
+        read_workbook(workbook)  # raises the InputError that says why (not found, no permission, a folder …)
+        raise
+
+
+def _write(staging, outputs: OutputSet, report: Report, workbook: Path, workbook_sha256: str, document: str,
+           web_page: str | None, result: BuildResult) -> None:
     """Write every output to a temporary file, then rename them all into place (manifest last)."""
     from budget_author.render.worker import default_worker
 
@@ -91,10 +105,11 @@ def _write(staging, outputs: OutputSet, report: Report, workbook: Path, document
     if outputs.html is not None:
         temps["html"] = staging.temp(outputs.html)
         temps["html"].write_text(web_page, encoding="utf-8")
-    manifest = build_manifest(report, workbook, written.pages, temps)
+    manifest = build_manifest(report, workbook, workbook_sha256, written.pages, temps)
     write_manifest(staging.temp(outputs.manifest), manifest)
     staging.commit()
     result.pdf, result.pages, result.warnings = outputs.pdf, written.pages, list(written.warnings)
     result.html, result.manifest = outputs.html, outputs.manifest
+    result.pdf_sha256 = manifest["outputs"]["pdf"]["sha256"]
     if previous is not None:
         result.changes = compare(previous["figures"], manifest["figures"])

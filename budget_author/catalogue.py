@@ -126,7 +126,7 @@ CATALOGUE: dict[str, Entry] = {
     "OUTPUT_BUSY": Entry(E, "另一个生成正在写入", "另一个生成正在写入 {output}，等待 {seconds} 秒后仍未结束，本次未生成。同一个文件同一时间只能由一个生成写入；请等它完成后再试，或用 -o 另选文件名。"),
     "OUTPUT_DISK_FULL": Entry(E, "磁盘已满", "文件夹 {folder} 所在的磁盘已满（或超出磁盘配额），无法写入 {output}。原有文件保持不变，临时文件已删除。请清理磁盘空间，或用 -o 保存到其他位置后重试。"),
     "OUTPUT_UNWRITABLE": Entry(E, "无法写入", "无法写入 {output}：{reason}。原有文件保持不变。请检查文件夹是否存在、是否可写，或先在 PDF 阅读器中关闭该文件后重试。"),
-    "OUTPUT_REPAIRED": Entry(W, "上次生成未完成", "上一次生成 {output} 时被中断，PDF 与其变化清单（.manifest.json）不一致；这次已把 PDF、网页版和清单全部重新生成，无法列出与上次相比的变化。"),
+    "OUTPUT_REPAIRED": Entry(W, "PDF 与变化清单不一致", "{output} 与其变化清单（.manifest.json）不一致：上一次生成在替换文件的途中被中断，或 PDF 在生成之后被改动过（如加盖电子印章）。这次已把 PDF、网页版和清单全部重新生成，无法列出与上次相比的变化。"),
     "OUTPUT_COLLISION": Entry(E, "多个填报表生成同一个文件", "填报表 {workbook} 和 {other} 会生成同一个文件 {output}，一个会覆盖另一个，两者都未生成。请给其中一个填报表改名，或分两次生成到不同的文件夹。"),
     "BATCH_SKIPPED": Entry(W, "已跳过", "{path}：{reason}，已跳过。"),
     "INTERRUPTED": Entry(E, "已中断", "已中断，原有文件保持不变。"),

@@ -9,6 +9,7 @@ Exit codes (the same for every command):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -57,12 +58,18 @@ def _on_sigterm(signum, frame) -> None:
     raise Terminated()
 
 
+class PipeClosed(Exception):
+    """The reader of our standard output went away (`| head`); click would turn it into exit 1."""
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
             raise Interrupted(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED) from None
+        except BrokenPipeError:
+            raise PipeClosed() from None
 
 
 def main() -> None:
@@ -78,7 +85,7 @@ def main() -> None:
     except KeyboardInterrupt as exc:  # between click's parsing and the command: nothing was written
         click.echo(CATALOGUE["INTERRUPTED"].message, err=True)
         sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
-    except BrokenPipeError:  # the reader of our output went away (`| head`, a killed viewer): nothing to say
+    except (PipeClosed, BrokenPipeError):  # the reader of our output went away (`| head`): nothing to say
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
         sys.exit(EXIT_BROKEN_PIPE)
@@ -289,11 +296,22 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
             click.echo(f"无法建立文件夹 {display(output)}：{exc.strerror or exc}。", err=True)
             sys.exit(EXIT_OUTPUT)
     console = Console(highlight=False)
-    with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console, transient=True) as progress:
-        task = progress.add_task("build", total=len(collected.workbooks))
-        outcomes = build_many(collected.workbooks, output_dir=output, draft=draft, html=with_html, jobs=jobs,
-                              on_done=lambda _: progress.advance(task))
+    finished = []
+
+    def done(outcome) -> None:
+        finished.append(outcome)
+        progress.advance(task)
+
+    try:
+        with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("build", total=len(collected.workbooks))
+            outcomes = build_many(collected.workbooks, output_dir=output, draft=draft, html=with_html, jobs=jobs,
+                                  on_done=done)
+    except KeyboardInterrupt:  # keep the record of what was finished before the interruption
+        with contextlib.suppress(OSError):
+            write_summary(finished + collected.skipped, summary_folder(finished, output))
+        raise
     everything = outcomes + collected.skipped
     table = Table(title="生成结果", show_lines=False)
     for column in ("单位", "状态", "问题数", "页数", "秒", "说明"):
@@ -306,7 +324,7 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
                       display(o.pdf) if o.ok else f"{display(o.workbook.name)}：{o.message}")
     console.print(table)
     failed = [o for o in outcomes if not o.ok]
-    skipped = f"，跳过 {len(collected.skipped)} 个非填报表文件" if collected.skipped else ""
+    skipped = f"，跳过 {len(collected.skipped)} 个文件" if collected.skipped else ""
     console.print(f"共 {len(outcomes)} 个单位：成功 {len(outcomes) - len(failed)} 个，失败 {len(failed)} 个{skipped}。")
     try:
         record = write_summary(everything, summary_folder(outcomes, output))
@@ -357,8 +375,10 @@ def watch_command(path: Path, output: Path | None, draft: bool) -> None:
 
     try:
         watch_workbook(path, output, draft=draft, on_round=show)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo("已停止监视，生成的文件保持完整。")
+        if isinstance(exc, Terminated):
+            sys.exit(EXIT_TERMINATED)
 
 
 def _print_changes(changes, since: str) -> None:

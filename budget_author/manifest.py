@@ -51,15 +51,16 @@ def figures_of(report: Report) -> dict[str, dict[str, Any]]:
     }
 
 
-def build_manifest(report: Report, workbook: Path, pages: int, outputs: dict[str, Path]) -> dict[str, Any]:
-    """`outputs`: the files this manifest belongs to by role ("pdf", "html"), already written (temporary names
-    are fine: only their content is recorded, under the final name given by the caller's key)."""
+def build_manifest(report: Report, workbook: Path, workbook_sha256: str, pages: int,
+                   outputs: dict[str, Path]) -> dict[str, Any]:
+    """`workbook_sha256`: of the bytes that were checked. `outputs`: the files this manifest belongs to by
+    role ("pdf", "html"), already written (temporary names are fine: only their content is recorded)."""
     return {
         "format": MANIFEST_FORMAT,
         "tool": f"budget-author {__version__}",
         "profile": report.profile.name,
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "input": {"name": display(Path(workbook).name), "sha256": file_sha256(workbook)},
+        "input": {"name": display(Path(workbook).name), "sha256": workbook_sha256},
         "unit": report.unit_name,
         "year": report.year,
         "pages": pages,

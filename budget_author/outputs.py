@@ -6,11 +6,11 @@ The promises, in order:
   same command reads, or one of the tool's own files; none may be a directory,
   a device or a FIFO; the PDF's name ends in .pdf (so the HTML and manifest
   beside it get names of their own). Each refusal has its own code, exit 3.
-- One build at a time per output: a lock file `.~NAME.pdf.lock` beside the PDF
-  (removed afterwards). A second build waits for the first, then refuses with
+- One build at a time per output: a lock file `.~NAME.manifest.json.lock` beside
+  the PDF (removed afterwards). A second build waits for the first, then refuses with
   OUTPUT_BUSY if it waited too long.
 - Every output is written to a temporary file first. Only when all are written
-  are they renamed into place: HTML, PDF, and the manifest last. The manifest
+  are they renamed into place: PDF, HTML, and the manifest last. The manifest
   records the SHA-256 of the PDF and HTML it belongs to, so a build killed
   between two renames leaves a manifest that does not match its PDF; the next
   build sees that, says so, and writes the three again.
@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
+import signal
 import stat
 import time
 from dataclasses import dataclass, field
@@ -89,26 +91,39 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
-def _tool_folders() -> list[Path]:
+@functools.cache
+def _tool_folders() -> tuple[Path, ...]:
     folders = [paths.package_data()]
     for name in ("styles", "templates"):
         with contextlib.suppress(FileNotFoundError):
             folders.append(paths.resource_dir(name))
-    return [Path(os.path.realpath(f)) for f in folders]
+    return tuple(Path(os.path.realpath(f)) for f in folders)
 
 
-def check_outputs(outputs: OutputSet, reads: Iterable[Path], *, what: str = "PDF") -> None:
-    """Refuse outputs that would overwrite something the command reads, or that are not regular files."""
-    reads = [Path(r) for r in reads]
-    read_ids = {_identity(r): r for r in reads}
-    read_real = {os.path.realpath(r): r for r in reads}
+class Reads:
+    """The files a command reads, resolved once: by real path (symbolic links) and by identity (hard links)."""
+
+    def __init__(self, paths: Iterable[Path]) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.by_real = {os.path.realpath(p): p for p in self.paths}
+        self.by_identity = {i: p for p in self.paths if (i := _identity(p)) is not None}
+
+    def source_of(self, target: Path) -> Path | None:
+        identity = _identity(target)
+        return self.by_real.get(os.path.realpath(target)) or (self.by_identity.get(identity) if identity else None)
+
+
+def check_outputs(outputs: OutputSet, reads: Reads | Iterable[Path], *, workbook: Path | None = None) -> None:
+    """Refuse outputs that would overwrite something the command reads, or that are not regular files.
+    `workbook`: the one whose outputs these are (default: the first of `reads`), for the message."""
+    reads = reads if isinstance(reads, Reads) else Reads(reads)
+    workbook = workbook if workbook is not None else (reads.paths[0] if reads.paths else None)
     tools = _tool_folders()
     for target in outputs.files():
         real = os.path.realpath(target)
-        identity = _identity(target)
-        source = read_real.get(real) or (read_ids.get(identity) if identity else None)
+        source = reads.source_of(target)
         if source is not None:
-            kind = "填报表" if source == reads[0] else "同一命令读取的另一个填报表"
+            kind = "填报表" if source == workbook else "同一命令读取的另一个填报表"
             raise OutputError("OUTPUT_IS_INPUT", output=display(target), source=display(source), kind=kind)
         if any(Path(real).is_relative_to(folder) for folder in tools):
             raise OutputError("OUTPUT_IS_INPUT", output=display(target), source=display(real), kind="本工具自身的文件")
@@ -158,7 +173,9 @@ def _try_lock(fd: int) -> bool:
 
 
 def lock_path(pdf: Path) -> Path:
-    return Path(pdf).with_name(f".~{Path(pdf).name}.lock")
+    """Named after the manifest, which `x.pdf` and `x.PDF` share: one lock for every spelling that writes it."""
+    manifest = manifest_path(pdf)
+    return manifest.with_name(f".~{manifest.name}.lock")
 
 
 @contextlib.contextmanager
@@ -210,23 +227,42 @@ class Staging:
         return tmp
 
     def commit(self) -> None:
-        """Rename HTML, then PDF, then the manifest: the manifest names the PDF it belongs to, so a kill
-        between two renames leaves a mismatch that the next build detects (previous_manifest)."""
-        for final in self.outputs.files():
+        """Rename the PDF, then the HTML, then the manifest. The manifest names the PDF and HTML it belongs
+        to, so a kill between two renames leaves a mismatch that the next build detects; the PDF goes first
+        so that when it cannot be replaced (held open by a viewer on Windows) nothing has been. Ctrl-C and
+        SIGTERM wait until the renames are done."""
+        order = [self.outputs.pdf, *([self.outputs.html] if self.outputs.html else []), self.outputs.manifest]
+        for final in order:
             tmp = self.temps.get(final)
             if tmp is not None:
                 fileio.finish_temp(tmp)
-        for final in self.outputs.files():
-            tmp = self.temps.get(final)
-            if tmp is not None:
-                os.replace(tmp, final)
-                del self.temps[final]
+        with _signals_held():
+            for final in order:
+                tmp = self.temps.get(final)
+                if tmp is not None:
+                    os.replace(tmp, final)
+                    del self.temps[final]
         fileio.sync_folder(self.outputs.pdf.parent)
 
     def discard(self) -> None:
         for tmp in self.temps.values():
             fileio.remove_quietly(tmp)
         self.temps.clear()
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the block (POSIX, main thread); they are delivered when it ends."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    try:
+        previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - Windows
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 @contextlib.contextmanager

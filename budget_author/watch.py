@@ -19,7 +19,7 @@ from watchfiles import watch
 
 from budget_author.build import BuildResult, build_document
 from budget_author.issues import Issue, issue
-from budget_author.outputs import OutputError, check_outputs, plan_outputs
+from budget_author.outputs import OutputError, plan_outputs
 from budget_author.workbook.read import InputError
 
 # Codes a half-written or still-locked file produces: worth a retry before reporting.
@@ -68,13 +68,10 @@ def _is_the_workbook(target: Path) -> Callable[[object, str], bool]:
 def watch_workbook(workbook: Path, output: Path | None = None, *, draft: bool = False,
                    on_round: Callable[[Round], None], stop_event: threading.Event | None = None,
                    debounce_ms: int = 800) -> None:
-    """Build now, then after every save until stopped (stop_event, or Ctrl-C in the caller).
-
-    Raises OutputError before the first round when the output would overwrite the workbook or is
-    not a regular file (the command's exit code 3)."""
+    """Build now, then after every save until stopped (stop_event, or Ctrl-C in the caller). An output that
+    must not be written (the workbook itself, a folder) is reported in every round; `watch` refuses it first."""
     workbook = Path(workbook).resolve()
     output = plan_outputs(workbook, Path(output).resolve() if output else None).pdf
-    check_outputs(plan_outputs(workbook, output), [workbook])
     number = 1
     on_round(build_round(workbook, output, draft, number))
     for _changes in watch(workbook.parent, watch_filter=_is_the_workbook(workbook), debounce=debounce_ms,

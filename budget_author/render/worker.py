@@ -43,7 +43,7 @@ _MEMORY_SIGNS = ("MemoryError", "out of memory", "Cannot allocate memory", "Reso
 _CRASH_SIGNALS = {signal.SIGSEGV, signal.SIGABRT, signal.SIGBUS, getattr(signal, "SIGTRAP", signal.SIGABRT)}
 
 
-def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child process
+def die_with_parent(parent: int, sig: int = signal.SIGKILL) -> None:  # pragma: no cover - in child processes
     """Linux: the kernel kills this process when its parent dies (prctl PR_SET_PDEATHSIG), so a worker
     never outlives the build that started it and never writes after it. Elsewhere a watchdog thread
     notices the parent is gone.
@@ -55,7 +55,7 @@ def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the chi
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        libc.prctl(1, int(sig))  # PR_SET_PDEATHSIG
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(0)
         return
@@ -65,7 +65,7 @@ def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the chi
     def watch() -> None:
         while os.getppid() == parent:
             time.sleep(0.2)
-        os._exit(0)
+        os.kill(os.getpid(), sig)
 
     threading.Thread(target=watch, daemon=True).start()
 
@@ -75,7 +75,7 @@ def _serve(memory_mb: int, parent: int) -> None:  # pragma: no cover - runs in t
     import resource
     from multiprocessing.connection import Connection
 
-    _die_with_parent(parent)
+    die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it kills us
     jobs = Connection(os.dup(0), writable=False)
     replies = Connection(os.dup(1), readable=False)
@@ -208,6 +208,9 @@ class RenderWorker:
         if self._process is None or self._process.poll() is not None:
             self._close()
             self._start()
+        if self._stderr is not None:  # only this job's complaints count when it dies (the offset is shared)
+            self._stderr.seek(0)
+            self._stderr.truncate()
         try:
             self._jobs.send(_Job(html, str(target), title, author))
             if not self._replies.poll(self.timeout):
