@@ -90,21 +90,28 @@ def normalize_text(value: Any) -> str:
     return T.strip_edges(str(value))  # white space, and a pasted BOM or zero-width space
 
 
-def _visible(text: str) -> str:
-    """Control and bidi characters named by code point: a message never carries them to the terminal."""
-    if text.isprintable():
-        return text
-    return "".join(f"<U+{ord(ch):04X}>" if T.is_control(ch) or ch in T.BIDI_CONTROLS else ch for ch in text)
+def _visible(text: str) -> list[str]:
+    """Control and bidi characters named by code point (a message never carries them to the terminal),
+    as the pieces a cut may fall between."""
+    return [f"<U+{ord(ch):04X}>" if T.is_control(ch) or ch in T.BIDI_CONTROLS else ch for ch in text]
 
 
 def shown(value: Any) -> str:
-    """A cell's value as quoted in a message: never more than MAX_SHOWN_CHARS characters."""
+    """A cell's value as quoted in a message: never more than MAX_SHOWN_CHARS characters as shown
+    (a control character shown as <U+001F> counts as its eight)."""
     if isinstance(value, float) and not (abs(value) < 1e15):  # 1e300, inf, nan: as written, not 301 digits
         return repr(value)
     text = normalize_text(value)
-    if len(text) > MAX_SHOWN_CHARS:
-        return f"{_visible(text[:MAX_SHOWN_CHARS])}……（共 {len(text)} 个字符）"
-    return _visible(text)
+    pieces = _visible(text[:MAX_SHOWN_CHARS + 1])
+    if sum(map(len, pieces)) <= MAX_SHOWN_CHARS and len(text) <= MAX_SHOWN_CHARS:
+        return "".join(pieces)
+    kept, length = [], 0
+    for piece in pieces:
+        if length + len(piece) > MAX_SHOWN_CHARS:
+            break
+        kept.append(piece)
+        length += len(piece)
+    return f"{''.join(kept)}……（共 {len(text)} 个字符）"
 
 
 def _listed(items: list[Any]) -> str:
