@@ -22,6 +22,7 @@ import click
 
 from budget_author import __version__
 from budget_author.catalogue import CATALOGUE
+from budget_author.cli_zh import VERSION_HELP, VERSION_MESSAGE, ZhChoice, ZhGroup, ZhIntRange, ZhPath
 from budget_author.issues import Issue, Severity, issue
 from budget_author.outputs import display
 
@@ -40,6 +41,17 @@ EXIT_CODES_HELP = """\b
   4  无法生成 PDF（缺少中文字体、文档引用了外部资源、排版超时或超内存）
   70 程序内部错误（请把提示信息和填报表发给维护人员）
   130 按 Ctrl-C 中断（143：被终止）；原有文件保持不变"""
+CHECK_EXIT_CODES_HELP = EXIT_CODES_HELP
+# Commands without --strict (and the overview) do not offer it.
+NO_STRICT_EXIT_CODES_HELP = EXIT_CODES_HELP.replace("（只有警告时也为 0，除非使用 --strict）", "（只有警告时也为 0）")
+GROUP_EXIT_CODES_HELP = EXIT_CODES_HELP.replace("除非使用 --strict", "除非 check 使用 --strict")
+INIT_EXIT_CODES_HELP = """\b
+退出码：
+  0  已生成空白填报表
+  2  命令用法有误（如年度不在 2000–2100 之间）
+  3  文件已存在（不会覆盖）或无法写入
+  70 程序内部错误（请把提示信息发给维护人员）
+  130 按 Ctrl-C 中断"""
 
 
 class Interrupted(Exception):
@@ -62,7 +74,7 @@ class PipeClosed(Exception):
     """The reader of our standard output went away (`| head`); click would turn it into exit 1."""
 
 
-class _Group(click.Group):
+class _Group(ZhGroup):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
@@ -97,8 +109,9 @@ def main() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES_HELP)
-@click.version_option(__version__, prog_name="budget-author")
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=GROUP_EXIT_CODES_HELP,
+             subcommand_metavar="命令 [参数]...")
+@click.version_option(__version__, prog_name="budget-author", message=VERSION_MESSAGE, help=VERSION_HELP)
 def cli() -> None:
     """budget-author：编制、检查并生成单位预算公开文件（山西标准）。
 
@@ -111,10 +124,10 @@ def cli() -> None:
     """
 
 
-@cli.command("init", epilog=EXIT_CODES_HELP)
-@click.argument("path", required=False, default="单位预算填报表.xlsx", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--unit", "unit_name", help="预先填入的单位名称。")
-@click.option("--year", type=click.IntRange(2000, 2100), help="预先填入的预算年度，如 2025。")
+@cli.command("init", epilog=INIT_EXIT_CODES_HELP)
+@click.argument("path", required=False, default="单位预算填报表.xlsx", type=ZhPath(dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_name", metavar="名称", help="预先填入的单位名称。")
+@click.option("--year", type=ZhIntRange(2000, 2100), metavar="年度", help="预先填入的预算年度，如 2025。")
 def init_command(path: Path, unit_name: str | None, year: int | None) -> None:
     """生成空白填报表 PATH（默认：单位预算填报表.xlsx）。
 
@@ -132,18 +145,26 @@ def init_command(path: Path, unit_name: str | None, year: int | None) -> None:
         click.echo(f"无法写入 {path}：{exc.strerror or exc}。请检查文件夹是否存在、是否有写入权限。", err=True)
         sys.exit(EXIT_OUTPUT)
     click.echo(f"已生成填报表：{path}")
+    click.echo(f"下一步：在 Excel/WPS 中打开它，按填表说明填写并保存，然后运行 budget-author check {_quoted(path)}")
 
 
-@cli.command("check", epilog=EXIT_CODES_HELP)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="text：给人看的中文列表；json：给程序读的同样内容。")
+def _quoted(path: Path) -> str:
+    """The path as the clerk would type it back into the shell (quoted when it has spaces)."""
+    text = display(path)
+    return f'"{text}"' if any(ch.isspace() for ch in text) or not text else text
+
+
+@cli.command("check", epilog=CHECK_EXIT_CODES_HELP)
+@click.argument("path", type=ZhPath(dir_okay=False, path_type=Path))
+@click.option("--format", "output_format", type=ZhChoice(["text", "json"]), default="text",
+              help="text（默认）：给人看的中文列表；json：给程序读的同样内容。")
 @click.option("--strict", is_flag=True, help="有警告时也以退出码 1 结束。")
-def check_command(path: Path, output_format: str, strict: bool) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="没有问题时不打印“检查通过”。")
+def check_command(path: Path, output_format: str, strict: bool, quiet: bool) -> None:
     """检查填报表 PATH，一次列出全部问题。
 
     每个问题给出规则代码、严重程度（错误/警告）、工作表和单元格，以及说明：
-    哪里不对、应该是什么、怎么改。没有问题时不输出任何内容。
+    哪里不对、应该是什么、怎么改。没有问题时打印一行“检查通过”（--quiet 时不打印）。
     """
     from budget_author.check import check_workbook
     from budget_author.workbook.read import InputError
@@ -155,6 +176,8 @@ def check_command(path: Path, output_format: str, strict: bool) -> None:
         _print([problem], path, output_format)
         sys.exit(EXIT_UNUSABLE)
     _print(result.issues, path, output_format)
+    if not result.issues and output_format == "text" and not quiet:
+        click.echo(f"检查通过：{display(path)}")
     errors = sum(i.severity is Severity.ERROR for i in result.issues)
     warnings = len(result.issues) - errors
     sys.exit(EXIT_PROBLEMS if errors or (strict and warnings) else EXIT_OK)
@@ -196,13 +219,13 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
     click.echo(f"共 {errors} 个错误，{len(issues) - errors} 个警告：{display(path)}")
 
 
-@cli.command("build", epilog=EXIT_CODES_HELP)
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@cli.command("build", epilog=NO_STRICT_EXIT_CODES_HELP)
+@click.argument("paths", nargs=-1, required=True, type=ZhPath(path_type=Path))
+@click.option("-o", "--output", type=ZhPath(path_type=Path), metavar="路径",
               help="一个填报表时：PDF 的保存位置（默认与填报表同名的 .pdf）；多个时：保存 PDF 的文件夹。")
 @click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
 @click.option("--html", "with_html", is_flag=True, help="同时生成可在网站发布的 HTML（单个文件，样式内嵌）。")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+@click.option("-j", "--jobs", type=ZhIntRange(1, 64), default=None, metavar="进程数",
               help="批量生成时同时运行的进程数（默认：本机 CPU 核数）。")
 def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool,
                   jobs: int | None) -> None:
@@ -336,9 +359,9 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
         sys.exit(max(BATCH_EXIT.get(o.status, EXIT_INTERNAL) if o else EXIT_OUTPUT for o in failed))
 
 
-@cli.command("watch", epilog=EXIT_CODES_HELP)
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
+@cli.command("watch", epilog=NO_STRICT_EXIT_CODES_HELP)
+@click.argument("path", type=ZhPath(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=ZhPath(path_type=Path), metavar="路径",
               help="PDF 的保存位置（默认：与填报表同名的 .pdf）。")
 @click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
 def watch_command(path: Path, output: Path | None, draft: bool) -> None:
@@ -395,24 +418,33 @@ def _print_changes(changes, since: str) -> None:
         click.echo(f"  {line}")
 
 
-@cli.command("diff", epilog=EXIT_CODES_HELP)
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@cli.command("diff", epilog=NO_STRICT_EXIT_CODES_HELP)
+@click.argument("old", type=ZhPath(dir_okay=False, path_type=Path))
+@click.argument("new", type=ZhPath(dir_okay=False, path_type=Path))
 def diff_command(old: Path, new: Path) -> None:
-    """比较两个填报表生成的公开文件，列出所有变化了的数字（按文件中的位置和说法）。
+    """比较两个填报表：先列出改动了的单元格，每处下面是它引起变化的数字，最后列出改动了的文字。
+
+    \b
+    列出的顺序：
+      填写的数据有变化的单元格（如 收入!C3），按工作表和行的顺序；
+          每处下面是因此变化的数字，按公开文件中的位置和说法；
+      几处改动共同引起的数字（如新增一行时）；
+      文字有变化的单元格（变动原因、职责、机构设置等）。
 
     不生成 PDF。两个填报表都必须检查无误；有错误时列出问题。可用于发布前确认：
     除了有意修改的数字及其派生数字之外，没有别的数字发生变化。
     """
-    from budget_author.check import check_workbook
+    from budget_author.check import check_raw
     from budget_author.compute.report import compute_report
-    from budget_author.manifest import compare, figures_of
-    from budget_author.workbook.read import InputError
+    from budget_author.diff import diff_lines, diff_workbooks
+    from budget_author.manifest import figures_of
+    from budget_author.workbook.read import InputError, read_workbook
 
-    reports = []
+    reports, raws = [], []
     for path in (old, new):
         try:
-            checked = check_workbook(path)
+            raw = read_workbook(path)
+            checked = check_raw(raw)
         except InputError as exc:
             _print([issue(exc.code, **_input_params(exc))], path, "text")
             sys.exit(EXIT_UNUSABLE)
@@ -420,5 +452,19 @@ def diff_command(old: Path, new: Path) -> None:
             _print(checked.issues, path, "text")
             click.echo("填报表有错误，无法比较。请先改正。")
             sys.exit(EXIT_PROBLEMS)
-        reports.append(compute_report(checked.parsed.budget))
-    _print_changes(compare(figures_of(reports[0]), figures_of(reports[1])), f"{new.name} 与 {old.name} 相比")
+        reports.append(figures_of(compute_report(checked.parsed.budget)))
+        raws.append(raw)
+    result = diff_workbooks(raws[0], raws[1], reports[0], reports[1])
+    since = f"{display(new.name)} 与 {display(old.name)} 相比"
+    if not result.rows and not result.texts and not result.figures:
+        click.echo(f"{since}，填写的内容和文件中的数字都没有变化。")
+        return
+    click.echo(f"{since}，文件中共 {len(redline_lines_of(result.figures))} 处数字有变化。")
+    for line in diff_lines(result):
+        click.echo(line)
+
+
+def redline_lines_of(changes) -> list[str]:
+    from budget_author.manifest import redline_lines
+
+    return redline_lines(changes)

@@ -1,0 +1,166 @@
+"""click in Chinese: help pages, usage lines and usage errors.
+
+click has no Chinese message catalogue, and its own words ("Usage:", "Options:",
+"Show this message and exit.", "Error: Missing argument 'PATH'.") would reach a
+clerk who reads no English. Rather than patching click's gettext, the command
+classes here supply the Chinese: a formatter for the usage line and section
+headings, a help option with Chinese help, parameter types that fail in Chinese,
+and `ZhGroup.main`, which reports every usage error itself from the exception's
+fields (the option, the argument, the value), never from click's English text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from typing import Any
+
+import click
+
+HELP_TEXT = "显示本帮助并退出。"
+VERSION_HELP = "显示版本号并退出。"
+VERSION_MESSAGE = "%(prog)s 版本 %(version)s"
+OPTIONS_METAVAR = "[选项]"
+HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
+
+
+class ZhFormatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
+
+
+class ZhContext(click.Context):
+    formatter_class = ZhFormatter
+
+
+class _Chinese:
+    """Mixin for commands and groups: the Chinese formatter, help option and options placeholder."""
+
+    context_class = ZhContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", OPTIONS_METAVAR)
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+
+class ZhCommand(_Chinese, click.Command):
+    pass
+
+
+class ZhGroup(_Chinese, click.Group):
+    command_class = ZhCommand
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            click.echo(exc.ctx.get_help(), err=True)
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            show_usage_error(exc)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"错误：{exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):
+                raise exc.__cause__ from None  # cli.main() reports an interruption
+            click.echo("已中止。", err=True)
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+# ---------------------------------------------------------------- parameter types that fail in Chinese
+class ZhChoice(click.Choice):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"“{value}”不是可选的值，应为 {'、'.join(map(str, self.choices))} 之一", param, ctx)
+
+
+class ZhIntRange(click.IntRange):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            self.fail(f"“{value}”应为 {self.min} 到 {self.max} 之间的整数", param, ctx)
+
+
+class ZhPath(click.Path):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            text = os.fsdecode(value)
+            if not self.dir_okay and os.path.isdir(text):
+                self.fail(f"“{text}”是文件夹，这里应为一个文件", param, ctx)
+            if not self.file_okay and os.path.isfile(text):
+                self.fail(f"“{text}”是文件，这里应为一个文件夹", param, ctx)
+            if self.exists and not os.path.exists(text):
+                self.fail(f"“{text}”不存在", param, ctx)
+            self.fail(f"“{text}”无法使用", param, ctx)
+
+
+# ---------------------------------------------------------------- usage errors
+def _name_of(param: click.Parameter | None) -> str:
+    if param is None:
+        return ""
+    if isinstance(param, click.Argument):
+        return param.human_readable_name
+    return "/".join(param.opts)
+
+
+_EXTRA = re.compile(r"^Got unexpected extra arguments? \((?P<args>.*)\)$")
+
+
+def usage_message(exc: click.UsageError) -> str:
+    """The Chinese sentence for a usage error, built from the exception's fields."""
+    ctx = exc.ctx
+    if isinstance(exc, click.MissingParameter):
+        kind = "参数" if isinstance(exc.param, click.Argument) else "选项"
+        return f"缺少{kind} {_name_of(exc.param)}。"
+    if isinstance(exc, click.NoSuchOption):
+        hint = f"您是不是想用 {'、'.join(exc.possibilities)}？" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}。{hint}"
+    if isinstance(exc, click.exceptions.NoSuchCommand):
+        commands = "、".join(ctx.command.list_commands(ctx)) if ctx and isinstance(ctx.command, click.Group) else ""
+        hint = f"您是不是想用 {'、'.join(exc.possibilities)}？" if exc.possibilities else ""
+        return f"没有命令“{exc.command_name}”。{hint}" + (f"可用的命令：{commands}。" if commands else "")
+    if isinstance(exc, click.BadOptionUsage):
+        if "does not take a value" in exc.message:
+            return f"选项 {exc.option_name} 后面不能带值。"
+        return f"选项 {exc.option_name} 后面需要一个值。"
+    if isinstance(exc, click.BadParameter):
+        name = _name_of(exc.param) or exc.param_hint or ""
+        return f"{name} 的值无效：{exc.message}。"
+    extra = _EXTRA.match(exc.message)
+    if extra:
+        return f"多余的参数：{extra.group('args')}。"
+    if exc.message == "Missing command.":
+        return "缺少命令。"
+    return exc.message
+
+
+def show_usage_error(exc: click.UsageError) -> None:
+    ctx = exc.ctx
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        names = ctx.command.get_help_option_names(ctx)
+        if names and ctx.command.add_help_option:
+            click.echo(f"运行“{ctx.command_path} {max(names, key=len)}”查看说明。", err=True)
+        click.echo(err=True)
+    click.echo(f"{click.style('错误', fg='red', bold=True)}：{usage_message(exc)}", err=True)
