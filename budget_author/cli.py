@@ -338,7 +338,10 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
     everything = outcomes + collected.skipped
     table = Table(title="生成结果", show_lines=False)
     for column in ("单位", "状态", "问题数", "页数", "秒", "说明"):
-        table.add_column(column, justify="right" if column in ("问题数", "页数", "秒") else "left")
+        numeric = column in ("问题数", "页数", "秒")
+        # names and notes wrap (fold: Chinese has no spaces to wrap at) rather than end in "…"; numbers stay whole
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold", no_wrap=numeric,
+                         min_width=4 if column == "单位" else None)
     for o in everything:
         if o.status == SKIPPED:
             table.add_row(o.unit, o.status, "", "", "", o.message)

@@ -5,6 +5,12 @@ and leave lock files (~$name.xlsx, .~lock.name.xlsx#); one save can raise
 several events. watchfiles debounces them; only events on the workbook itself
 start a round. A file caught half-written is retried a few times before its
 problem is shown. While the workbook has errors, the last good PDF stays.
+
+One save, one round: a program that saves in place writes the file in several
+bursts, and watchfiles may yield after the first burst; the rest arrive while the
+round builds and would start a second round on the very same bytes. Events are
+therefore collected for `step_ms` of quiet, and a round starts only when the
+workbook's content (SHA-256) differs from the content the last round read.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Callable
 from watchfiles import watch
 
 from budget_author.build import BuildResult, build_document
+from budget_author.manifest import file_sha256
 from budget_author.issues import Issue, issue
 from budget_author.outputs import OutputError, plan_outputs
 from budget_author.workbook.read import InputError
@@ -32,6 +39,7 @@ class Round:
     result: BuildResult | None  # None when the file could not be read
     problems: list[Issue]
     seconds: float
+    input_sha256: str | None = None  # the workbook's content as the round's last attempt found it
 
     @property
     def built(self) -> bool:
@@ -42,6 +50,7 @@ def build_round(workbook: Path, output: Path, draft: bool, number: int, *, retri
                 retry_delay: float = 0.5) -> Round:
     started = time.perf_counter()
     for attempt in range(retries):
+        digest = _sha256(workbook)
         try:
             result = build_document(workbook, output, draft=draft)
         except InputError as exc:
@@ -49,11 +58,18 @@ def build_round(workbook: Path, output: Path, draft: bool, number: int, *, retri
                 time.sleep(retry_delay)
                 continue
             params = {"detail": "", "size": "", "limit": "", **exc.params}
-            return Round(number, None, [issue(exc.code, **params)], time.perf_counter() - started)
+            return Round(number, None, [issue(exc.code, **params)], time.perf_counter() - started, digest)
         except OutputError as exc:  # a full disk, another build holding the output: the next save tries again
-            return Round(number, None, [issue(exc.code, **exc.params)], time.perf_counter() - started)
-        return Round(number, result, result.check.issues, time.perf_counter() - started)
+            return Round(number, None, [issue(exc.code, **exc.params)], time.perf_counter() - started, digest)
+        return Round(number, result, result.check.issues, time.perf_counter() - started, digest)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
 
 
 def _is_the_workbook(target: Path) -> Callable[[object, str], bool]:
@@ -67,14 +83,18 @@ def _is_the_workbook(target: Path) -> Callable[[object, str], bool]:
 
 def watch_workbook(workbook: Path, output: Path | None = None, *, draft: bool = False,
                    on_round: Callable[[Round], None], stop_event: threading.Event | None = None,
-                   debounce_ms: int = 800) -> None:
+                   debounce_ms: int = 800, step_ms: int = 300) -> None:
     """Build now, then after every save until stopped (stop_event, or Ctrl-C in the caller). An output that
     must not be written (the workbook itself, a folder) is reported in every round; `watch` refuses it first."""
     workbook = Path(workbook).resolve()
     output = plan_outputs(workbook, Path(output).resolve() if output else None).pdf
     number = 1
-    on_round(build_round(workbook, output, draft, number))
+    last = build_round(workbook, output, draft, number)
+    on_round(last)
     for _changes in watch(workbook.parent, watch_filter=_is_the_workbook(workbook), debounce=debounce_ms,
-                          stop_event=stop_event, raise_interrupt=True):
+                          step=step_ms, stop_event=stop_event, raise_interrupt=True):
+        if last.input_sha256 is not None and _sha256(workbook) == last.input_sha256:
+            continue  # the rest of a save the last round already read, or a save that changed nothing
         number += 1
-        on_round(build_round(workbook, output, draft, number))
+        last = build_round(workbook, output, draft, number)
+        on_round(last)
