@@ -72,10 +72,33 @@ def _cells(raw: RawWorkbook, key: str) -> dict[int, list[RawCell]]:
     return sheet.rows if sheet is not None else {}
 
 
+NUMERIC = ("money", "int", "number")
+
+
+def _textual(spec: S.Sheet) -> bool:
+    """A sheet of words only (文本段落): all its cells are listed with the texts."""
+    if spec.is_fixed:
+        return all(spec.fixed_kind(row) not in NUMERIC for row in spec.fixed_rows)
+    return all(c.kind not in NUMERIC for c in spec.columns if c.is_input)
+
+
+def _row_name(spec: S.Sheet, cells: list[RawCell], index: int) -> str:
+    """What the row is about, from its first typed column (a code, a source, a name), unless that is the cell."""
+    first = next((i for i, c in enumerate(spec.columns) if c.is_input), None)
+    if spec.is_fixed or first is None or first == index or first >= len(cells):
+        return ""
+    value = _value(cells[first])
+    if value is None:
+        return ""
+    text = shown(value)
+    return text if len(text) <= 20 else text[:20] + "……"
+
+
 def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[CellChange]:
     """Every typed cell whose value differs, in the workbook's sheet, row and column order."""
     changes = []
     for spec in S.SHEETS:
+        textual = _textual(spec)
         before, after = _cells(old, spec.key), _cells(new, spec.key)
         for row in sorted(set(before) | set(after)):
             if spec.is_fixed and not 2 <= row <= spec.last_data_row:
@@ -93,8 +116,9 @@ def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[CellChange]:
                     label, kind = fixed.label, spec.fixed_kind(fixed)
                 else:
                     label, kind = column.header, column.kind
-                changes.append(CellChange(spec.key, spec.title, f"{S.column_letter(index + 1)}{row}", row, label,
-                                          x, y, kind == "text"))
+                name = _row_name(spec, b, index) or _row_name(spec, a, index)
+                changes.append(CellChange(spec.key, spec.title, f"{S.column_letter(index + 1)}{row}", row,
+                                          f"{name}，{label}" if name else label, x, y, textual or kind == "text"))
     return changes
 
 
