@@ -462,7 +462,8 @@ def diff_command(old: Path, new: Path) -> None:
     if not result.rows and not result.texts and not result.figures:
         click.echo(f"{since}，填写的内容和文件中的数字都没有变化。")
         return
-    click.echo(f"{since}，文件中共 {len(redline_lines_of(result.figures))} 处数字有变化。")
+    count = len(redline_lines_of(result.figures))
+    click.echo(f"{since}，文件中共 {count} 处数字有变化。" if count else f"{since}，文件中的数字没有变化。")
     for line in diff_lines(result):
         click.echo(line)
 

@@ -144,9 +144,10 @@ def test_diff_lists_changed_reasons_as_texts(runner, mini, make_workbook):
     new = make_workbook(mini, "新.xlsx")
     result = runner.invoke(cli, ["diff", str(old), str(new)])
     assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "新.xlsx 与 旧.xlsx 相比，文件中的数字没有变化。"
     assert "填写的数据" not in result.output
     assert "文字有 1 处变化：" in result.output
-    assert "（收入总计）：" in result.output and "→ 人员增加，工资调整。" in result.output
+    assert "  变动原因!F2（收入总计）：业务量增加。 → 人员增加，工资调整。" in result.output.splitlines()
 
 
 def test_diff_of_identical_workbooks(runner, mini, make_workbook):
