@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import unicodedata
 from typing import Any
 
 import click
@@ -25,9 +26,96 @@ OPTIONS_METAVAR = "[选项]"
 HEADINGS = {"Options": "选项", "Commands": "命令", "Positional arguments": "参数"}
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: East Asian wide and fullwidth characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in click.unstyle(text))
+
+
+_TOKEN = re.compile(r"[!-~–]+|\s+|.", re.S)  # a run of printable ASCII (a word, an option, a path), blanks, or one character
+_NO_LINE_START = set("，。、；：？！）」』”’》】…%")
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def wrap_cjk(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns: Chinese breaks between any two characters (never before closing
+    punctuation), ASCII words stay whole."""
+    lines, line, used = [], "", 0
+    for token in _TOKEN.findall(text):
+        size = display_width(token)
+        if token.isspace():
+            if line and used + 1 <= width:
+                line, used = line + " ", used + 1
+            continue
+        if used + size > width and line.strip():
+            carried = ""
+            if token[0] in _NO_LINE_START and len(line.rstrip()) > 1:  # take the character before along
+                line = line.rstrip()
+                line, carried = line[:-1], line[-1]
+            lines.append(line.rstrip())
+            line, used = carried, display_width(carried)
+        line, used = line + token, used + size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _join(lines: list[str]) -> str:
+    """A paragraph's lines as one: no space where Chinese meets Chinese (a line break in the docstring)."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if out and line and not (_wide(out[-1]) or _wide(line[0])):
+            out += " "
+        out += line
+    return out
+
+
 class ZhFormatter(click.HelpFormatter):
+    def write_text(self, text: str) -> None:
+        """click's paragraphs (a blank line between; a `\\b` line keeps one as typed), wrapped by display width."""
+        paragraphs: list[list[str]] = [[]]
+        for line in text.splitlines():
+            if line.strip():
+                paragraphs[-1].append(line)
+            elif paragraphs[-1]:
+                paragraphs.append([])
+        blocks = []
+        for lines in (p for p in paragraphs if p):
+            extra = len(lines[0]) - len(lines[0].lstrip())
+            indent = " " * (self.current_indent + extra)
+            if lines[0].strip() == "\b":
+                blocks.append("\n".join(indent + line for line in lines[1:]))
+            else:
+                wrapped = wrap_cjk(_join(lines), max(self.width - len(indent), 20))
+                blocks.append("\n".join(indent + line for line in wrapped))
+        self.write("\n\n".join(blocks))
+        self.write("\n")
+
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+    def write_dl(self, rows: Any, col_max: int = 30, col_spacing: int = 2) -> None:
+        """click's definition list, with the first column aligned by display width (a Chinese character
+        takes two columns: `--unit 名称` is 11 columns wide, not 9)."""
+        rows = list(rows)
+        first_col = min(max((display_width(first) for first, _ in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            width = display_width(first)
+            if width <= first_col - col_spacing:
+                self.write(" " * (first_col - width))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap_cjk(second, max(self.width - first_col - self.current_indent, 10)) or [""]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
 
     def write_heading(self, heading: str) -> None:
         self.write(f"{'':>{self.current_indent}}{HEADINGS.get(heading, heading)}：\n")
@@ -93,6 +181,9 @@ class ZhChoice(click.Choice):
 
 
 class ZhIntRange(click.IntRange):
+    def _describe_range(self) -> str:  # shown in the help as [2000–2100]
+        return f"{self.min}–{self.max}"
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         try:
             return super().convert(value, param, ctx)

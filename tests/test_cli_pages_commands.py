@@ -36,6 +36,25 @@ def test_every_help_is_chinese(runner, command):
         assert "显示版本号并退出。" in result.output and "命令：" in result.output
 
 
+@pytest.mark.parametrize("command", [[], ["init"], ["check"], ["build"], ["watch"], ["diff"]])
+def test_help_fits_the_terminal_by_display_width(runner, command):
+    from budget_author.cli_zh import display_width
+
+    output = runner.invoke(cli, [*command, "--help"], terminal_width=80).output
+    assert max(display_width(line) for line in output.splitlines()) <= 80
+    assert "， " not in output and "。 " not in output.replace("。 [", "")  # docstring line breaks leave no spaces
+    options = [line for line in output.split("选项：")[1].split("\n\n")[0].splitlines() if line.startswith("  -")]
+    described = [m for line in options if (m := re.match(r"^(\s+\S.*?\S)(\s{2,})(\S.*)$", line))]
+    starts = {display_width(m.group(1) + m.group(2)) for m in described}
+    assert len(described) == len(options)
+    assert len(starts) == 1  # the option descriptions start in one column, whatever the placeholder's width
+
+
+def test_preformatted_help_paragraphs_stay_as_typed(runner):
+    output = runner.invoke(cli, ["--help"]).output
+    assert "    1. budget-author init 填报表.xlsx      生成空白填报表" in output.splitlines()
+
+
 def test_version_is_chinese(runner):
     result = runner.invoke(cli, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("budget-author 版本 ")
