@@ -66,10 +66,11 @@ def test_diff_command(tmp_path, make_workbook):
     new["procurement"]["goods"] = "418500.00"
     result = CliRunner().invoke(cli, ["diff", str(EXAMPLES / "datong-2024.xlsx"), str(make_workbook(new))])
     assert result.exit_code == 0, result.output
-    assert "以下 2 处数字有变化" in result.output
-    assert "九、政府采购情况 总计 40.85 → 41.85 万元\n  九、政府采购情况 政府采购货物 40.85 → 41.85 万元" in result.output
+    assert "文件中共 2 处数字有变化" in result.output  # issue 13: the changed cell first, its figures under it
+    assert ("  政府采购!B2（政府采购货物预算）：408500 → 418500\n      九、政府采购情况 总计 40.85 → 41.85 万元\n"
+            "      九、政府采购情况 政府采购货物 40.85 → 41.85 万元") in result.output
     same = CliRunner().invoke(cli, ["diff", str(EXAMPLES / "datong-2024.xlsx"), str(EXAMPLES / "datong-2024.xlsx")])
-    assert "没有数字发生变化" in same.output
+    assert "填写的内容和文件中的数字都没有变化" in same.output
 
 
 def test_rebuild_reports_what_moved(tmp_path, make_workbook):
