@@ -23,7 +23,9 @@ NAMES = ["datong-2024", "fenyang-2025"]
 def test_example_checks_clean_and_prints_nothing(name):
     result = CliRunner().invoke(cli, ["check", str(EXAMPLES / f"{name}.xlsx")])
     assert result.exit_code == 0
-    assert result.output == ""
+    assert result.output == f"检查通过：{EXAMPLES / f'{name}.xlsx'}\n"  # issue 13: one line on success
+    quiet = CliRunner().invoke(cli, ["check", "--quiet", str(EXAMPLES / f"{name}.xlsx")])
+    assert quiet.exit_code == 0 and quiet.output == ""
 
 
 @pytest.mark.parametrize("name", NAMES)
