@@ -192,7 +192,7 @@ def check_prior_year(ctx: Context) -> Iterator[Issue]:
               if row.key in ("income_total", "expenditure_total", "gpb_current_expenditure")]
     if totals and all(prior == 0 for _, _, prior in compared) and any(current > 0 for _, current, _ in totals):
         row, current, _ = totals[0]
-        reasons = "，以及“变动原因”中的原因" if any(ctx.budget.reasons.values()) else ""
+        reasons = "，其后接“变动原因”中填写的原因" if any(ctx.budget.reasons.values()) else ""
         yield issue("PLAUS_PRIOR_ZERO", ctx.fixed_at("prior", row.key), current=wan(current), reasons=reasons)
 
 
