@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from budget_author.check import check_workbook
@@ -119,7 +119,10 @@ _counter = iter(range(1_000_000))
 def report_of(data: dict, folder: Path) -> Report:
     path = write_template(folder / f"unit{next(_counter)}.xlsx", data)
     checked = check_workbook(path)
-    errors = [(i.code, i.sheet, i.cell, i.message) for i in checked.issues if i.severity.value == "error"]
+    # The generator draws any amounts from 0.01 元 up, and any 上年数: the arithmetic must hold for all of
+    # them, though many are implausible for a real unit (rules/plausibility.py says so; not this test's concern).
+    errors = [(i.code, i.sheet, i.cell, i.message) for i in checked.issues
+              if i.severity.value == "error" and not i.code.startswith("PLAUS_")]
     assert errors == [], "the generator made a unit that does not check clean"
     return compute_report(checked.parsed.budget)
 
@@ -215,12 +218,14 @@ def _pdf_text(path: Path) -> str:
 
 
 @settings(max_examples=4, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(data=units())
 def test_every_formatted_figure_appears_unchanged_in_the_pdf(folder, data):
     from budget_author.build import build_document
 
     path = write_template(folder / f"pdf{next(_counter)}.xlsx", data)
+    # build refuses a unit no real unit could be (a budget under 1 万元, 上年数 a thousandth of this year's)
+    assume(not [i for i in check_workbook(path).issues if i.code.startswith("PLAUS_") and i.severity.value == "error"])
     result = build_document(path, folder / f"pdf{next(_counter)}.pdf")
     assert result.pdf is not None, [i.code for i in result.check.issues]
     text = _pdf_text(result.pdf)

@@ -20,11 +20,14 @@ from budget_author.money import round_half_up, to_wan
 from budget_author.workbook import schema as S
 
 GPB, GF, SOE = S.FISCAL_SOURCES
-_REASON_LEAD = re.compile(r"^(主要)?原因(是|为|：|:)\s*")
+# The lead-ins a clerk types before a reason; the sentence already says 主要原因是.
+_REASON_LEAD = re.compile(
+    r"^(?:主要原因(?:是|为|在于|系)?|原因(?:是|为|在于|系)|主要是由于|主要是因为|主要是|主要由于|主要因为|主要系"
+    r"|是由于|是因为|由于|因为)\s*[：:，,]?\s*")
 
 
 def clean_reason(text: str) -> str:
-    """A reason as a clause: no leading 主要原因是, no closing punctuation."""
+    """A reason as a clause: no lead-in (主要原因是, 主要是, 原因是, 主要由于 …), no closing punctuation."""
     text = _REASON_LEAD.sub("", text.strip())
     return text.rstrip("。；;，, ")
 
@@ -54,6 +57,8 @@ class _Narrative:
         difference = current - prior
         same = round_half_up(to_wan(difference)) == 0
         ratio = share(abs(difference), prior)
+        if not same and ratio is not None and round_half_up(ratio) == 0:
+            ratio = None  # no sentence says 增长0.00%: a change too small to show as a percent is worded without one
         reason = clean_reason(self.b.reasons.get(reason_key, "")) if reason_key else ""
         return {
             "same": same,
@@ -204,7 +209,8 @@ class _Narrative:
         b = self.b
         overall = b.overall_performance
         projects = [p for p in b.projects if p.current_total]
-        project_total = A.expenditure(b, kind=S.KIND_PROJECT, period=S.PERIOD_CURRENT)
+        # 部门（单位）项目支出总额: the 项目支出 of section 三 (carry-over included), as both references use it
+        project_total = A.expenditure(b, kind=S.KIND_PROJECT)
 
         def categories(chosen, key: str) -> list[dict[str, Any]]:
             out = []
