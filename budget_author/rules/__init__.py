@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budget_author.rules import codes, duplicates, projects, spending, texts, totals
+from budget_author.rules import codes, duplicates, projects, spending, texts, totals, wording
 from budget_author.rules.base import Context, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -12,6 +12,7 @@ RULES: tuple[Rule, ...] = (
     *spending.RULES,
     *projects.RULES,
     *texts.RULES,
+    *wording.RULES,
 )
 
 __all__ = ["RULES", "Context", "Rule"]
