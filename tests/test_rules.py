@@ -232,6 +232,7 @@ def test_typed_total_is_a_claim_to_check(mini, make_workbook, cell, value, expec
 def test_every_rule_code_is_exercised():
     fired = {"UNIT_YEAR_META", "TOTAL_TYPED"}  # the two tests above
     fired.update({"TOTAL_STALE", "TOTAL_STALE_TEXT"})  # need cached formula results, which openpyxl cannot write: test_hostile_values.py
+    fired.add("OVERALL_PERF_CONFLICT")  # tests/test_unit_wording_b.py
     for mutate, expected in CASES.values():
         fired.update(code for code, _, _ in expected)
     declared = {code for rule in RULES for code in rule.codes}
