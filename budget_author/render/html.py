@@ -96,7 +96,7 @@ def narrative_blocks(report: Report) -> list[NarrativeBlock]:
             catalogue = None
             if "texts" in sub:
                 texts = report.texts.get(sub["texts"]) or []
-                if sub["texts"] == "政府购买服务" and report.purchase_catalogue:
+                if sub.get("catalogue") and report.purchase_catalogue:  # the 政府购买服务目录 sheet's table
                     catalogue = report.purchase_catalogue
                 paragraphs = [Markup.escape(t) for t in texts] or ([] if catalogue else [render(sub["default"])])
             else:
