@@ -317,3 +317,20 @@ def test_a_newer_workbook_than_the_program_is_refused(mini, make_workbook):
 def test_examples_data_keep_their_options_local():
     assert example_data("datong-2024")["options"] == {"project_wording": "二级项目"}
     assert "options" not in example_data("fenyang-2025")
+
+
+def test_the_blank_template_offers_each_option_as_a_dropdown(tmp_path):
+    from budget_author.workbook.template import write_template
+
+    workbook = load_workbook(write_template(tmp_path / "blank.xlsx"))
+    options = workbook["文档选项"]
+    labels = [options.cell(row, 1).value for row in range(2, 2 + len(S.OPTION_ROWS))]
+    assert labels == [row.label for row in S.OPTION_ROWS]
+    lists = {str(dv.sqref): dv for dv in options.data_validations.dataValidation}
+    for row in S.OPTION_ROWS:
+        cell = f"B{S.sheet('options').fixed_row_number(row.key)}"
+        assert (cell in lists) == (row.kind == "choice"), row.key
+    overall = {str(dv.sqref) for dv in workbook["整体绩效"].data_validations.dataValidation}
+    assert "B4" in overall and workbook["整体绩效"]["A4"].value == "是否编报整体绩效目标"
+    assert [c.value for c in workbook["政府购买服务目录"][1]] == ["代码", "一级目录", "二级目录", "三级目录", "四级目录"]
+    assert workbook["_meta"]["B1"].value == S.SCHEMA_VERSION == 2

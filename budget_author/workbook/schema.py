@@ -233,7 +233,8 @@ UNIT_ROWS = (
     FixedRow("level", "预算级次", "choice", required=True, choices="预算级次"),
     FixedRow("dept_code", "主管部门代码", "text", required=True),
     FixedRow("dept_name", "主管部门名称", "text", required=True),
-    FixedRow("unit_type", "单位类型", "choice", required=True, choices="单位类型"),
+    FixedRow("unit_type", "单位类型", "choice", required=True, choices="单位类型",
+             help="决定是否有机关运行经费、政府经济分类对照（机关或事业单位）和有关说法"),
     FixedRow("staff_quota", "编制人数", "int"),
     FixedRow("staff_actual", "实有人数", "int"),
 )
