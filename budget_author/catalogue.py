@@ -122,6 +122,8 @@ CATALOGUE: dict[str, Entry] = {
     "PLAUS_PRIOR_ZERO": Entry(W, "上年数全部为 0", "“上年数”表全部为 0，公开文件将写成每一项都“比上年增加”（如收入总计比上年增加 {current} 万元）{reasons}。新成立的单位可忽略此提示；否则请填写上年预算数（以元为单位）。"),
     "REASON_DIRECTION": Entry(W, "原因与增减方向不符", "{label}比上年{direction} {change} 万元，但原因中说的是{said}，与增减方向相反。请核对原因（或上年数）是否填错了行。"),
     "UNIT_YEAR_META": Entry(W, "年度与填报表不符", "“单位信息”中的预算年度为 {year}，填报表生成时记录的年度为 {meta_year}。请确认年度无误。"),
+    # issue 13, unit wording (developer b)
+    "OVERALL_PERF_CONFLICT": Entry(E, "整体绩效目标前后矛盾", "“是否编报整体绩效目标”选了“否”，公开文件将写“未编报……涉及资金0万元”，但填写了个数 {count} 个、涉及资金 {amount} 万元。编报了的请改选“是”；没有编报的请清空个数和涉及资金。"),
     # ---------------------------------------------------------- rendering (exit 4)
     "RENDER_NO_CJK_FONT": Entry(E, "缺少中文字体", "没有找到中文字体（Noto Serif CJK SC / Noto Sans CJK SC），生成的 PDF 会出现方框乱码。请安装中文字体后重试：sudo apt-get install fonts-noto-cjk"),
     "RENDER_FORBIDDEN_FETCH": Entry(E, "拒绝加载外部资源", "文档试图加载外部资源 {url}，为安全起见已拒绝，PDF 未生成。文档只能使用 styles/ 文件夹中的样式文件；请检查模板，删除对网络地址或本机其他文件的引用。"),

@@ -136,7 +136,40 @@ class Assets(BaseModel):
 class OverallPerformance(BaseModel):
     model_config = ConfigDict(frozen=True)
     count: int | None = None
-    amount: Money
+    amount: Money = Decimal(0)
+    compiled: bool | None = None  # 是否编报整体绩效目标; None: not stated (judged by the amount)
+
+    @property
+    def is_compiled(self) -> bool:
+        return self.compiled if self.compiled is not None else bool(self.amount or self.count)
+
+
+class Options(BaseModel):
+    """文档选项: each blank (None/"") means the standard document."""
+
+    model_config = ConfigDict(frozen=True)
+    cover: str = ""
+    toc: str = ""
+    chart: str = ""
+    title: str = ""
+    project_wording: str = ""
+    list_order: str = ""
+    signer: str = ""
+    handler: str = ""
+    phone: str = ""
+
+    def shows(self, key: str) -> bool:
+        return getattr(self, key) != "不显示"
+
+
+class CatalogueRow(_Row):
+    """One row of the 政府购买服务指导性目录 excerpt printed in 十二（一）."""
+
+    code: str = ""
+    level1: str = ""
+    level2: str = ""
+    level3: str = ""
+    level4: str = ""
 
 
 PerfPeriod = Literal["实施期", "年度"]
@@ -183,6 +216,9 @@ class PerfForm(_Row):
     goal_impl: str
     goal_year: str
     filled_at: str = ""
+    signer: str = ""
+    handler: str = ""
+    phone: str = ""
 
 
 class Budget(BaseModel):
@@ -207,6 +243,8 @@ class Budget(BaseModel):
     overall_performance: OverallPerformance | None = None
     perf_forms: tuple[PerfForm, ...] = ()
     indicators: tuple[Indicator, ...] = ()
+    options: Options = Field(default_factory=Options)
+    purchase_catalogue: tuple[CatalogueRow, ...] = ()
 
     def paragraphs_of(self, section: str) -> list[str]:
         return [p.text for p in self.paragraphs if p.section == section]

@@ -116,5 +116,12 @@ def _view(budget: Budget, profile: Profile, figures: Figures, form: PerfForm, pr
         goal_impl=form.goal_impl,
         goal_year=form.goal_year,
         indicators=_indicator_rows(budget, project, profile),
-        footer=footer[:-1] + [f"{footer[-1]}{form.filled_at}"],
+        footer=[f"{label}{value}" for label, value in zip(footer, _signatures(budget, form))],
     )
+
+
+def _signatures(budget: Budget, form) -> list[str]:
+    """The footer's 负责人, 经办人, 联系电话 (the form's own, else 文档选项's, else blank) and 填报日期."""
+    options = budget.options
+    return [form.signer or options.signer, form.handler or options.handler, form.phone or options.phone,
+            form.filled_at]

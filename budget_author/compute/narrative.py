@@ -75,7 +75,9 @@ class _Narrative:
     def build(self) -> dict[str, Any]:
         b = self.b
         unit = b.unit
-        n: dict[str, Any] = {"year": unit.year, "prior_year": unit.year - 1, "unit": unit.name}
+        n: dict[str, Any] = {"year": unit.year, "prior_year": unit.year - 1, "unit": unit.name,
+                             "unit_type": unit.unit_type, "level": unit.level,
+                             "project_wording": b.options.project_wording or S.PROJECT_WORDINGS[0]}
         n["income"] = self.income()
         n["expenditure"] = self.expenditure()
         n["fiscal"] = self.fiscal()
@@ -159,7 +161,9 @@ class _Narrative:
         facts = [f for f in b.basic_economic if f.source == GPB]
 
         def group(cost: str, key: str) -> dict[str, Any]:
-            codes = sorted({f.code for f in facts if f.amount and cost_kind(f.code) == cost})
+            typed = [f.code for f in facts if f.amount and cost_kind(f.code) == cost]
+            # 按填写顺序: the order of the 基本支出经济分类 rows; else code order (the standard's)
+            codes = list(dict.fromkeys(typed)) if b.options.list_order == S.LIST_ORDERS[1] else sorted(set(typed))
             return {"amount": self.money(f"六.{key}", A.economic(b, source=GPB, cost=cost)),
                     "names": [self.names.economic(c) for c in codes]}
 
@@ -224,6 +228,7 @@ class _Narrative:
         published_amount = A.total(p.current_total for p in published)
         return {
             "overall": {
+                "compiled": overall.is_compiled if overall else False,
                 "count": self.count("十.overall.count", overall.count) if overall and overall.count else "",
                 "amount": self.money("十.overall.amount", overall.amount if overall else A.ZERO),
             },

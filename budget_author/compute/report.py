@@ -41,6 +41,8 @@ class Report:
     texts: dict[str, list[str]]
     glossary: list[tuple[str, str, str]]  # (numeral, term, text)
     figures: Figures
+    show: dict[str, bool] = field(default_factory=lambda: {"cover": True, "toc": True, "chart": True})
+    purchase_catalogue: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
 
 
@@ -65,7 +67,10 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
     section_titles = {s["key"]: s["title"] for s in profile["narrative"]["sections"]}
     n = narrative_figures(budget, figures, names, section_titles)
     chart = [ChartSlice(c["name"], c["amount"], c["share"], c["fraction"]) for c in n["gpb"]["classes"]]
-    glossary_entries = [(g["term"], g["text"]) for g in profile["glossary"]]
+    # The standard's entries are templates over the unit's 预算级次 ({level_departments}).
+    level = profile.get("levels", {}).get(unit.level, {})
+    glossary_entries = [(g["term"], g["text"].replace("{level_departments}", level.get("departments", "本级部门")))
+                        for g in profile["glossary"]]
     glossary_entries += [(g.term, g.text) for g in budget.glossary]
     glossary = [(chinese_numeral(i), term, text) for i, (term, text) in enumerate(glossary_entries, start=1)]
     return Report(
@@ -73,7 +78,8 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         unit_name=unit.name,
         year=unit.year,
         title=fmt(profile["document_title"]),
-        running_head=fmt(profile["running_head"]),
+        running_head=profile["running_head"].format(unit=unit.name,
+                                                    title=budget.options.title or fmt(profile["document_title"])),
         part_titles={key: fmt(value) for key, value in profile["parts"].items()},
         duties=budget.paragraphs_of("本单位职责"),
         organisation=budget.paragraphs_of("机构设置"),
@@ -84,5 +90,7 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         texts={section: budget.paragraphs_of(section) for section in ("政府购买服务", "其他说明")},
         glossary=glossary,
         figures=figures,
+        show={key: budget.options.shows(key) for key in ("cover", "toc", "chart")},
+        purchase_catalogue=[(r.code, r.level1, r.level2, r.level3, r.level4) for r in budget.purchase_catalogue],
     )
 

@@ -59,6 +59,7 @@ class NarrativeBlock:
     paragraphs: list[Markup]
     chart: Markup | None = None
     forms: bool = False
+    catalogue: list[tuple[str, ...]] | None = None  # 政府购买服务指导性目录 rows typed by the unit
 
 
 @lru_cache(maxsize=8)
@@ -92,19 +93,22 @@ def narrative_blocks(report: Report) -> list[NarrativeBlock]:
         paragraphs = [p for p in (render(t) for t in section.get("paragraphs", [])) if p]
         blocks.append(NarrativeBlock(anchor, section["title"], 2, True, paragraphs))
         for sub_index, sub in enumerate(section.get("subsections", []), start=1):
+            catalogue = None
             if "texts" in sub:
                 texts = report.texts.get(sub["texts"]) or []
-                paragraphs = [Markup.escape(t) for t in texts] or [render(sub["default"])]
+                if sub.get("catalogue") and report.purchase_catalogue:  # the 政府购买服务目录 sheet's table
+                    catalogue = report.purchase_catalogue
+                paragraphs = [Markup.escape(t) for t in texts] or ([] if catalogue else [render(sub["default"])])
             else:
                 paragraphs = [p for p in (render(t) for t in sub.get("paragraphs", [])) if p]
             chart = None
-            if sub.get("chart"):
+            if sub.get("chart") and report.show.get("chart", True):
                 chart = Markup(structure_chart_svg(
                     [Slice(c.label, c.amount, c.share, c.fraction) for c in report.chart],
                     title=report.profile["chart_title"],
                 ))
             blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", sub["title"], 3, bool(sub.get("toc")),
-                                         paragraphs, chart))
+                                         paragraphs, chart, catalogue=catalogue))
         if section.get("forms"):
             blocks[-1].forms = True
     return blocks

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budget_author.rules import codes, duplicates, plausibility, projects, spending, texts, totals
+from budget_author.rules import codes, duplicates, plausibility, projects, spending, texts, totals, wording
 from budget_author.rules.base import Context, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -13,6 +13,7 @@ RULES: tuple[Rule, ...] = (
     *projects.RULES,
     *texts.RULES,
     *plausibility.RULES,
+    *wording.RULES,
 )
 
 __all__ = ["RULES", "Context", "Rule"]

@@ -27,7 +27,10 @@ def check_required_texts(ctx: Context) -> Iterator[Issue]:
 
 @rule(codes=("PRIOR_MISSING",), needs=("prior",))
 def check_prior_present(ctx: Context) -> Iterator[Issue]:
+    unit = ctx.budget.unit
     for row in S.PRIOR_ROWS:
+        if row.key == "admin_running" and unit is not None and not unit.is_admin:
+            continue  # a unit without 机关运行经费 prints no comparison: nothing to ask for
         if ctx.budget.prior.get(row.key) is None:
             yield issue("PRIOR_MISSING", ctx.fixed_at("prior", row.key), label=row.label)
 

@@ -216,6 +216,9 @@ def _choice(value: Any, label: str, list_name: str, strict: bool = True) -> str:
     for option in options:
         if _fold(option) == folded or _fold(option) == folded + "指标":
             return option
+    for alias, option in S.CHOICE_ALIASES.get(list_name, {}).items():
+        if _fold(alias) == folded:
+            return option
     if not strict:
         return text
     raise _Bad("VAL_CHOICE", field=label, value=shown(text), choices="、".join(options))
@@ -346,10 +349,13 @@ class _Parser:
             sheet = raw.sheets.get(spec.key)
             if sheet is None:
                 self.result.missing.add(spec.key)
-                self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
+                if not spec.optional:  # added after version 1: an older workbook has none
+                    self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
                 continue
             for index, col in enumerate(spec.columns):
                 actual = sheet.headers[index] if index < len(sheet.headers) else None
+                if col.optional and _is_blank(actual):
+                    continue  # an older workbook without this column: read as blank
                 if header_text(actual) != _fold(col.header):
                     self.add("WB_HEADER_MISMATCH", spec.key, f"{S.column_letter(index + 1)}1",
                              expected=col.header, actual=shown(actual))
@@ -359,6 +365,8 @@ class _Parser:
                     number = spec.fixed_row_number(row_spec.key)
                     cells = sheet.rows.get(number)
                     label = normalize_text(cells[0].value) if cells else ""
+                    if row_spec.optional and not label:
+                        continue  # an older workbook without this row: read as blank
                     if _fold(label) != _fold(row_spec.label):
                         self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label,
                                  actual=shown(label))
@@ -422,6 +430,8 @@ class _Parser:
             number = spec.fixed_row_number(row_spec.key)
             ref = f"{S.column_letter(index + 1)}{number}"
             cells = sheet.rows.get(number) or [EMPTY] * len(spec.columns)
+            if row_spec.optional and _is_blank(cells[0].value):
+                continue  # an older workbook without this row
             raw_cell = EMPTY if covered(number, index + 1) else cells[index]
             kind = spec.fixed_kind(row_spec)
             try:
@@ -558,8 +568,16 @@ class _Parser:
                 equipment_100=assets.get("equipment_100") or 0,
             )
         overall = self.read_fixed("overall_perf")
+        if (overall.get("amount") is None and overall.get("compiled") != "否"
+                and "overall_perf" not in self.result.failed and "overall_perf" not in self.result.missing):
+            self.add("VAL_REQUIRED", "overall_perf", M.fixed_cell("overall_perf", "amount")[1],
+                     field="整体绩效目标涉及资金", hint="请填写金额（元）；没有编报整体绩效目标的，在“是否编报整体绩效目标”中选“否”。")
         if "overall_perf" not in self.result.failed and "overall_perf" not in self.result.missing:
-            b["overall_performance"] = M.OverallPerformance(**overall)
+            b["overall_performance"] = M.OverallPerformance(
+                count=overall.get("count"), amount=overall.get("amount") or 0,
+                compiled={"是": True, "否": False}.get(overall.get("compiled", "")))
+        b["options"] = M.Options(**self.read_fixed("options"))
+        b["purchase_catalogue"] = tuple(M.CatalogueRow(row=n, **r) for n, r in self.read_table("purchase_catalogue"))
         b["perf_forms"] = tuple(self._perf_form(n, r) for n, r in self.read_table("perf_forms"))
         b["indicators"] = tuple(
             M.Indicator(row=n, **{**r, "project": _code(r["project"])}) for n, r in self.read_table("perf_indicators")
@@ -653,6 +671,7 @@ class _Parser:
 
         texts = {k: r[k] for k in ("dept", "attribute", "term", "overview", "basis", "necessity", "measures",
                                    "plan", "goal_impl", "goal_year", "filled_at")}
+        texts.update({k: r.get(k) or "" for k in ("signer", "handler", "phone")})
         return M.PerfForm(row=number, project=_code(r["project"]), impl=funds("impl"), year=funds("year"), **texts)
 
 

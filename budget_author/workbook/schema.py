@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-SCHEMA_VERSION = 1
+# 2: optional additions (文档选项, 政府购买服务目录, 是否编报整体绩效目标, the forms' 负责人/经办人/联系电话);
+# a version-1 workbook lacks them and still reads (they read as blank: today's output).
+SCHEMA_VERSION = 2
 PROFILE = "shanxi"
 
 Kind = Literal["text", "code", "money", "int", "number", "choice", "date", "formula", "seq"]
@@ -43,10 +45,26 @@ UNIT_TYPES = (
     "参照公务员法管理事业单位",
     "公益一类事业单位",
     "公益二类事业单位",
-    "生产经营类事业单位",
-    "其他单位",
+    "公益三类事业单位",
+    "经营类事业单位",
+    "事业单位",
+    "其他",
 )
-ADMIN_UNIT_TYPES = UNIT_TYPES[:2]  # units that have 机关运行经费
+ADMIN_UNIT_TYPES = UNIT_TYPES[:2]  # units that have 机关运行经费; their 政府经济分类 is the 机关 one (501/502)
+# Earlier names (schema version 1) and common spellings, read as the type they mean.
+CHOICE_ALIASES: dict[str, dict[str, str]] = {
+    "单位类型": {
+        "生产经营类事业单位": "经营类事业单位",
+        "其他单位": "其他",
+        "参照公务员法管理的事业单位": "参照公务员法管理事业单位",
+        "参公单位": "参照公务员法管理事业单位",
+        "参公事业单位": "参照公务员法管理事业单位",
+        "全额事业单位": "事业单位",
+    },
+}
+SHOW_HIDE = ("显示", "不显示")
+PROJECT_WORDINGS = ("一、二级项目", "二级项目")
+LIST_ORDERS = ("按科目编码", "按填写顺序")
 BUDGET_LEVELS = ("省级", "市级", "县(区)级")
 PARAGRAPH_SECTIONS = ("本单位职责", "机构设置", "政府购买服务", "其他说明")
 INCOME_FUNDS = ("政府性基金预算", "国有资本经营预算")
@@ -83,6 +101,9 @@ LISTS: dict[str, tuple[str, ...]] = {
     "绩效期间": PERF_PERIODS,
     "项目属性": PROJECT_ATTRIBUTES,
     "二级指标": tuple(INDICATOR_LEVELS),
+    "显示与否": SHOW_HIDE,
+    "项目说法": PROJECT_WORDINGS,
+    "列举顺序": LIST_ORDERS,
 }
 
 
@@ -99,6 +120,7 @@ class Column:
     width: int = 14
     help: str = ""
     max_chars: int = 500
+    optional: bool = False  # added after version 1: a workbook without its header reads it as blank
 
     @property
     def is_input(self) -> bool:
@@ -115,6 +137,7 @@ class FixedRow:
     needs_reason: bool = False
     help: str = ""
     max_chars: int = 500
+    optional: bool = False  # added after version 1: a workbook without its label reads it as blank
 
 
 @dataclass(frozen=True)
@@ -128,6 +151,7 @@ class Sheet:
     max_rows: int = 500  # bound on data rows read
     total_row: bool = False  # row 2 holds 合计 formulas over money columns
     prefill_seq: int = 0  # rows of 序号 prefilled
+    optional: bool = False  # added after version 1: a workbook without it reads it as empty
 
     @property
     def is_fixed(self) -> bool:
@@ -209,7 +233,8 @@ UNIT_ROWS = (
     FixedRow("level", "预算级次", "choice", required=True, choices="预算级次"),
     FixedRow("dept_code", "主管部门代码", "text", required=True),
     FixedRow("dept_name", "主管部门名称", "text", required=True),
-    FixedRow("unit_type", "单位类型", "choice", required=True, choices="单位类型"),
+    FixedRow("unit_type", "单位类型", "choice", required=True, choices="单位类型",
+             help="决定是否有机关运行经费、政府经济分类对照（机关或事业单位）和有关说法"),
     FixedRow("staff_quota", "编制人数", "int"),
     FixedRow("staff_actual", "实有人数", "int"),
 )
@@ -240,7 +265,26 @@ ASSET_ROWS = (
 
 OVERALL_PERF_ROWS = (
     FixedRow("count", "整体绩效目标个数", "int", help="不公开个数的可不填"),
-    FixedRow("amount", "整体绩效目标涉及资金", required=True),
+    FixedRow("amount", "整体绩效目标涉及资金", help="编报了整体绩效目标时必填（元）"),
+    FixedRow("compiled", "是否编报整体绩效目标", "choice", choices="是否", optional=True,
+             help="没有编报的选“否”，公开文件写“未编报……涉及资金0万元”；不填时按涉及资金判断"),
+)
+
+# 文档选项: each optional; blank means today's document.
+OPTION_ROWS = (
+    FixedRow("cover", "封面", "choice", choices="显示与否", help="不填为“显示”"),
+    FixedRow("toc", "目录", "choice", choices="显示与否", help="不填为“显示”"),
+    FixedRow("chart", "一般公共预算当年拨款结构图", "choice", choices="显示与否", help="不填为“显示”"),
+    FixedRow("title", "页眉中的文件标题（可不填）", "text", max_chars=40,
+             help="不填为“XXXX年度单位预算公开”；页眉为“单位名称　文件标题”"),
+    FixedRow("project_wording", "绩效管理中项目的说法", "choice", choices="项目说法",
+             help="不填为“一、二级项目”"),
+    FixedRow("list_order", "基本支出“主要包括”的列举顺序", "choice", choices="列举顺序",
+             help="人员经费、公用经费的科目名称；不填为“按科目编码”，“按填写顺序”按“基本支出经济分类”表的行序"),
+    FixedRow("signer", "绩效目标表负责人（可不填）", "text", max_chars=40,
+             help="印在每张绩效目标表下方；“绩效目标表”中单独填写的优先"),
+    FixedRow("handler", "绩效目标表经办人（可不填）", "text", max_chars=40),
+    FixedRow("phone", "绩效目标表联系电话（可不填）", "text", max_chars=40),
 )
 
 ADMIN_RUNNING_ROWS = tuple(
@@ -449,6 +493,9 @@ SHEETS: tuple[Sheet, ...] = (
             Column("goal_impl", "实施期总体目标", "text", required=True, width=30, max_chars=1000),
             Column("goal_year", "年度总体目标", "text", required=True, width=30, max_chars=1000),
             Column("filled_at", "填报日期（可不填）", "text", width=16),
+            Column("signer", "负责人（可不填）", "text", width=12, max_chars=40, optional=True),
+            Column("handler", "经办人（可不填）", "text", width=12, max_chars=40, optional=True),
+            Column("phone", "联系电话（可不填）", "text", width=16, max_chars=40, optional=True),
         ),
         max_rows=300,
     ),
@@ -464,6 +511,25 @@ SHEETS: tuple[Sheet, ...] = (
             Column("value", "指标值", "text", required=True, width=20),
         ),
         max_rows=3000,
+    ),
+    # ---- added in version 2 (optional: older workbooks read them as empty)
+    Sheet(
+        "options", "文档选项", GROUP_TEXTS,
+        "公开文件的可选内容和说法，每项都可不填；不填时按标准格式生成。",
+        (Column("label", "项目", "seq", width=34), Column("value", "内容", "text", width=30)),
+        fixed_rows=OPTION_ROWS, optional=True,
+    ),
+    Sheet(
+        "purchase_catalogue", "政府购买服务目录", GROUP_TEXTS,
+        "十二（一）政府购买服务指导性目录中要列出的目录条目（摘录），每行一条；印成表格，放在“文本段落”的政府购买服务文字之后。",
+        (
+            Column("code", "代码", "text", width=12),
+            Column("level1", "一级目录", "text", width=20, max_chars=200),
+            Column("level2", "二级目录", "text", width=20, max_chars=200),
+            Column("level3", "三级目录", "text", width=24, max_chars=200),
+            Column("level4", "四级目录", "text", width=30, max_chars=200),
+        ),
+        max_rows=200, optional=True,
     ),
 )
 
