@@ -72,14 +72,17 @@ CATALOGUE: dict[str, Entry] = {
     "VAL_FORMULA_CACHED_ZERO": Entry(E, "公式结果可能未计算", "此单元格是公式，文件中保存的结果是 0，但该文件要求打开时重新计算全部公式（由程序生成、尚未在 Excel/WPS 中计算过），所以 0 可能不是真实结果。请直接填写数值，或在 Excel/WPS 中打开并保存一次。"),
     "VAL_MERGED_AMOUNT": Entry(E, "金额单元格被合并", "金额单元格 {range} 被合并：合并后只有 {first} 有值，其余单元格的金额一律按空白读取。请取消合并，在每一行分别填写金额。"),
     # ---------------------------------------------------------- classification codes
-    "CODE_MALFORMED": Entry(E, "编码格式不对", "{scheme}编码“{value}”格式不对，应为 {lengths} 位数字。请检查是否多输、少输或混入了其他字符。"),
-    "CODE_NOT_LEAF_LEVEL": Entry(E, "编码级次不对", "这里应填写{scheme}{level}级编码（{length} 位），实际为“{value}”。上级合计由系统汇总，只填最明细的编码。"),
-    "CODE_CLASS_UNKNOWN": Entry(E, "类级编码不存在", "{scheme}编码“{value}”的类“{klass}”不存在。请检查编码是否正确。"),
-    "CODE_UNKNOWN": Entry(W, "编码未收录", "{scheme}编码“{value}”格式正确，但内置科目表未收录（内置表不完整，这不一定是错误）。将使用名称“{name}”；请确认编码无误。"),
-    "CODE_NAME_NEEDED": Entry(E, "缺少科目名称", "{scheme}编码“{value}”不在内置科目表中，无法确定名称。请在“自定义科目”表中补充该编码及其名称。"),
+    "CODE_MALFORMED": Entry(E, "编码格式不对", "{scheme}编码“{value}”格式不对，应为 {lengths} 位数字。请检查是否多输、少输或混入了其他字符。{also}"),
+    "CODE_NOT_LEAF_LEVEL": Entry(E, "编码级次不对", "这里应填写{scheme}{level}级编码（{length} 位），实际为“{value}”。上级合计由系统汇总，只填最明细的编码。{also}"),
+    "CODE_CLASS_UNKNOWN": Entry(E, "类级编码不存在", "{scheme}编码“{value}”的类“{klass}”不存在。请检查编码是否正确。{also}"),
+    "CODE_UNKNOWN": Entry(W, "编码未收录", "{scheme}编码“{value}”格式正确，但内置科目表未收录（内置表不完整，这不一定是错误）。公开文件将使用这里填写的名称“{name}”。请确认编码和名称无误；在“自定义科目”表中补充此编码（分类选“{scheme}”）及其规范名称后，此提示不再出现。{also}"),
+    "CODE_NAME_NEEDED": Entry(E, "缺少科目名称", "{scheme}编码“{value}”：内置科目表未收录{missing}，公开文件的表格要列出科目名称，现在无法确定。请在“自定义科目”表中补充{missing}（每个编码一行，分类选“{scheme}”，填编码和名称）{hint}。{also}"),
     "CODE_NAME_MISMATCH": Entry(W, "科目名称与编码不符", "编码“{code}”的规范名称是“{official}”，这里填写的是“{typed}”。公开文件将使用规范名称；请改正或清空此名称。"),
-    "CODE_GOV_UNKNOWN": Entry(E, "缺少政府经济分类", "部门经济科目“{code} {name}”在对照表中没有对应的政府经济科目（{unit_kind}）。请在“政府经济科目编码”一栏填写对应编码。"),
+    "CODE_GOV_UNKNOWN": Entry(E, "缺少政府经济分类", "部门经济科目“{code} {name}”在对照表中没有对应的政府经济科目（{unit_kind}）。无法由部门经济科目和单位类型推定。请在“政府经济科目编码”一栏填写对应编码，或在“自定义科目”表中该部门经济科目一行的“对应政府经济科目编码”一栏填写。{also}"),
     "CODE_CUSTOM_CONFLICT": Entry(W, "自定义科目与内置表不同", "自定义科目“{code}”的名称“{name}”与内置科目表的“{official}”不同，将以自定义名称为准。"),
+    # ---- issue 13, items 4 and 5: unknown codes, the template guards its input
+    "CODE_ZERO_LEVEL": Entry(E, "编码的款或项为 00", "{scheme}编码“{value}”中有一级为“00”，没有这样的科目：看起来是上级编码补了 0。请填写最明细的{level}级编码（如 2080109），上级合计由系统汇总。{also}"),
+    "WB_SHEET_RENAMED": Entry(E, "工作表被改名", "工作表“{actual}”应命名为“{title}”：它的表头与“{title}”相同，看起来是被改了名。请把它改回原名（右键工作表标签→重命名，输入“{title}”），填好的数据都会保留；不要从新表中复制空白的工作表来代替它。"),
     # ---------------------------------------------------------- duplicates
     "DUP_FACT": Entry(E, "重复的数据行", "此行与第 {other} 行重复（{key}）。同一组合只能填一行，请合并金额或删除其中一行。"),
     "DUP_PROJECT_CODE": Entry(E, "项目编码重复", "项目编码“{code}”与第 {other} 行重复。项目编码必须唯一。"),
