@@ -267,6 +267,7 @@ class _Parser:
         self.raw = raw
         self.result = ParseResult(budget=M.Budget())
         self.issues = self.result.issues
+        self._claimed: set[str] = set()  # stray sheets already recognised as a renamed schema sheet
 
     def add(self, code: str, sheet_key: str | None, cell: str | None, **params: Any) -> None:
         where = (S.sheet(sheet_key).title, cell) if sheet_key else None
@@ -346,7 +347,11 @@ class _Parser:
             sheet = raw.sheets.get(spec.key)
             if sheet is None:
                 self.result.missing.add(spec.key)
-                self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
+                renamed = self.renamed_as(spec)
+                if renamed is not None:
+                    self.issues.append(issue("WB_SHEET_RENAMED", (renamed, None), title=spec.title, actual=renamed))
+                else:
+                    self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
                 continue
             for index, col in enumerate(spec.columns):
                 actual = sheet.headers[index] if index < len(sheet.headers) else None
@@ -363,6 +368,22 @@ class _Parser:
                         self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label,
                                  actual=shown(label))
                         break
+
+    def renamed_as(self, spec: S.Sheet) -> str | None:
+        """The title of a sheet the schema does not name whose header row (and, for a fixed-row sheet,
+        row labels) are this sheet's: the clerk renamed it. None when no such sheet is unclaimed."""
+        def same(actual: list[Any], expected: list[str]) -> bool:
+            return len(actual) >= len(expected) and all(
+                header_text(a) == _fold(e) for a, e in zip(actual, expected))
+
+        for title, (headers, labels) in self.raw.strays.items():
+            if title in self._claimed:
+                continue
+            if same(headers, [c.header for c in spec.columns]) and (
+                    not spec.is_fixed or same(labels, [r.label for r in spec.fixed_rows])):
+                self._claimed.add(title)
+                return title
+        return None
 
     def usable(self, key: str) -> RawSheet | None:
         if key in self.result.missing or key in self.result.failed:
