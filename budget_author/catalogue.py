@@ -91,17 +91,17 @@ CATALOGUE: dict[str, Entry] = {
     "DUP_PERF_FORM": Entry(E, "绩效目标表重复", "项目“{project}”已在第 {other} 行填写了绩效目标表。每个项目只能有一张绩效目标表。"),
     # ---------------------------------------------------------- totals
     "TOTAL_INCOME_EXPENDITURE": Entry(E, "收支不平衡", "收入总计 {income} 元，支出总计 {expenditure} 元，相差 {difference} 元。收入总计应等于支出总计。{detail}请核对“收入”表和“支出”表。"),
-    "TOTAL_SOURCE": Entry(E, "分来源收支不一致", "{source}（{period}）收入 {income} 元，支出 {expenditure} 元，相差 {difference} 元。各资金来源的收入应等于其支出；请核对“收入”表和“支出”表中该来源的金额。"),
+    "TOTAL_SOURCE": Entry(E, "分来源收支不一致", "{source}（{period}）收入 {income} 元，支出 {expenditure} 元，相差 {difference} 元。各资金来源的收入应等于其支出；请核对“收入”表中资金来源为“{source}”、预算类型为“{period}”的行（{income_rows}）和“支出”表中资金来源、预算类型相同的行（{expenditure_rows}）。"),
     "TOTAL_TYPED": Entry(E, "手工填写的合计与明细不符", "此处手工填写的合计为 {typed} 元，明细相加为 {computed} 元，相差 {difference} 元。合计由系统计算，请删除手工填写的数字（或恢复原公式），并核对明细。"),
     "TOTAL_STALE": Entry(W, "合计公式保存的结果已过期", "此处合计公式在文件中保存的结果为 {cached} 元，明细相加为 {computed} 元，相差 {difference} 元：文件保存时没有重新计算（例如由其他程序生成或修改），在 Excel 中看到的合计与公开文件不同。公开文件按明细计算，不受影响；请在 Excel 中打开、按 F9 重新计算后保存，再核对合计。"),
     "TOTAL_STALE_TEXT": Entry(W, "合计公式没有计入文本格式的金额", "此处合计公式在文件中保存的结果为 {cached} 元，明细相加为 {computed} 元，相差 {difference} 元：明细中有以文本形式保存的金额（如 {cell}），Excel 求和时不计入它们，所以在 Excel 中看到的合计与公开文件不同。公开文件按全部明细计算；请把这些单元格转换为数字（选中后点左上角的提示“转换为数字”），再核对合计。"),
     # ---------------------------------------------------------- basic expenditure
     "BASIC_COST_KIND_MISMATCH": Entry(E, "经费类型与经济科目不符", "经济科目“{code}”属于{expected}，这里填写为“{typed}”。人员经费为 301、303 类，其余为公用经费；请改正或清空此栏。"),
-    "BASIC_ECON_TOTAL": Entry(E, "基本支出经济分类合计不符", "按经济分类填列的基本支出（{source}）合计 {economic} 元，“支出”表中{source}当年基本支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对两张表。"),
+    "BASIC_ECON_TOTAL": Entry(E, "基本支出经济分类合计不符", "按经济分类填列的基本支出（{source}）合计 {economic} 元，“支出”表中{source}当年基本支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对“基本支出经济分类”表中资金来源为“{source}”的行（{economic_rows}；资金来源不填即为一般公共预算）和“支出”表中资金来源为“{source}”、支出类型为“基本支出”、预算类型为“当年预算”的行（{functional_rows}）。"),
     # ---------------------------------------------------------- projects and performance
-    "PROJ_TOTAL": Entry(E, "项目合计与项目支出不符", "各项目{period}{source}合计 {projects} 元，“支出”表中{source}{period}项目支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对“项目”表和“支出”表。"),
+    "PROJ_TOTAL": Entry(E, "项目合计与项目支出不符", "各项目{period}{source}合计 {projects} 元，“支出”表中{source}{period}项目支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对“项目”表的{column}和“支出”表中资金来源为“{source}”、支出类型为“项目支出”、预算类型为“{period}”的行（{functional_rows}）。"),
     "PROJ_NO_AMOUNT": Entry(W, "项目没有金额", "项目“{name}”没有填写任何金额。请补充金额，或删除该行。"),
-    "PERF_PROJECT_UNKNOWN": Entry(E, "找不到项目", "“{ref}”在“项目”表中找不到（应为项目的序号或项目编码）。请改正引用。"),
+    "PERF_PROJECT_UNKNOWN": Entry(E, "找不到项目", "“{ref}”在“项目”表中找不到（应为项目的序号或项目编码），引用它的有{rows}。如果删除了这个项目或改了它的序号，请改正这些行的引用，或把它们一并删除。"),
     "PERF_FORM_MISSING": Entry(E, "缺少绩效目标表", "项目“{project}”标明公开绩效目标表，但“绩效目标表”中没有它。请补充，或把“公开绩效目标表”改为“否”。"),
     "PERF_FORM_UNPUBLISHED": Entry(W, "绩效目标表未标明公开", "项目“{project}”填写了绩效目标表，但“项目”表中“公开绩效目标表”不是“是”，该表不会公开。如需公开，请改为“是”。"),
     "PERF_FORM_AMOUNT": Entry(E, "绩效目标表年度资金与项目金额不符", "项目“{project}”绩效目标表的年度资金总额为 {form} 元，“项目”表中当年金额为 {project_amount} 元（{wan} 万元），相差 {difference} 元。两者应相等。"),
