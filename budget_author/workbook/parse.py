@@ -138,6 +138,13 @@ def header_text(value: Any) -> str:
     return _fold(normalize_text(value))
 
 
+def same_label(actual: Any, expected: str) -> bool:
+    """A header or row label as the schema has it; one written before its unit was added (“（元）”,
+    “（元，自动）” → “（自动）”) is the same column."""
+    text, want = header_text(actual), _fold(expected)
+    return text in (want, want.replace("(元)", ""), want.replace("(元,自动)", "(自动)"))
+
+
 # ---------------------------------------------------------------- value coercion
 def _bounded(number: Decimal | None, value: Any, label: str) -> Decimal | None:
     """Refuse numbers of 10^15 or more: beyond what Excel keeps exactly, and beyond Decimal's
@@ -355,7 +362,7 @@ class _Parser:
                 continue
             for index, col in enumerate(spec.columns):
                 actual = sheet.headers[index] if index < len(sheet.headers) else None
-                if header_text(actual) != _fold(col.header):
+                if not same_label(actual, col.header):
                     self.add("WB_HEADER_MISMATCH", spec.key, f"{S.column_letter(index + 1)}1",
                              expected=col.header, actual=shown(actual))
                     break
@@ -364,7 +371,7 @@ class _Parser:
                     number = spec.fixed_row_number(row_spec.key)
                     cells = sheet.rows.get(number)
                     label = normalize_text(cells[0].value) if cells else ""
-                    if _fold(label) != _fold(row_spec.label):
+                    if not same_label(label, row_spec.label):
                         self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label,
                                  actual=shown(label))
                         break
@@ -374,7 +381,7 @@ class _Parser:
         row labels) are this sheet's: the clerk renamed it. None when no such sheet is unclaimed."""
         def same(actual: list[Any], expected: list[str]) -> bool:
             return len(actual) >= len(expected) and all(
-                header_text(a) == _fold(e) for a, e in zip(actual, expected))
+                same_label(a, e) for a, e in zip(actual, expected))
 
         for title, (headers, labels) in self.raw.strays.items():
             if title in self._claimed:
