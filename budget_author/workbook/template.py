@@ -204,7 +204,9 @@ def _guarded(dv: DataValidation, title: str, prompt: str) -> DataValidation:
 
 
 def _prompt(kind: S.Kind, help_text: str, required: bool, limit: int, code_scheme: str | None) -> str:
-    if kind == "code":
+    if kind == "code" and code_scheme not in CODE_LISTS:
+        text = f"填写{code_scheme}编码（数字，按级次 3、5、7 或 9 位）。"
+    elif kind == "code":
         text = f"填写{code_scheme}编码（可从下拉列表选择，也可直接输入）。内置表未收录的编码请在“自定义科目”表中补充名称。"
     else:
         text = PROMPTS.get(kind, "").format(limit=limit)
@@ -221,7 +223,7 @@ def _guarded_validation(kind: S.Kind, choices: str | None, strict: bool, lists: 
         dv.errorStyle = "warning"
         dv.errorTitle = "文字过长"
         dv.error = f"这一栏最多 {limit} 字，请拆成多段（多行）填写。"
-    elif dv is None and kind == "date":
+    elif dv is None and kind in ("date", "code"):
         dv = DataValidation(allow_blank=True)
     if dv is None:
         return None
