@@ -96,5 +96,4 @@ def _unknown_references(ctx: Context) -> Iterator[Issue]:
         yield issue("PERF_PROJECT_UNKNOWN", cells[0], related=cells[1:], ref=ref, rows=listed)
 
 
-
 RULES = (check_project_totals, check_project_amounts, check_performance_forms)
