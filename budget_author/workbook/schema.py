@@ -296,7 +296,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("code", "部门经济科目编码", "code", required=True, code_scheme="部门经济分类"),
             Column("name", "科目名称（可不填）", "text", width=26),
             Column("gov_code", "政府经济科目编码（可不填）", "code", code_scheme="政府经济分类", width=16,
-                   help="不填则按对照表确定"),
+                   help="不填则按部门经济科目和单位类型由对照表推定，推定不出时检查会提示"),
             Column("cost_kind", "经费类型（可不填）", "choice", choices="经费类型"),
             Column("source", "资金来源（可不填）", "choice", choices="资金来源", width=18,
                    help="不填视为一般公共预算"),
