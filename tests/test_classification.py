@@ -19,9 +19,9 @@ def test_cost_kind_follows_from_the_code():
 
 
 def test_unit_additions_take_precedence():
-    table = C.bundled(C.ECONOMIC_GOV).with_additions({"50208": "公务用车运行维护费"})
-    assert table.name("50208") == "公务用车运行维护费"
-    assert not C.bundled(C.ECONOMIC_GOV).knows("50208")  # the bundled table is not changed
+    table = C.bundled(C.ECONOMIC_GOV).with_additions({"50206": "公务接待费"})
+    assert table.name("50206") == "公务接待费"
+    assert not C.bundled(C.ECONOMIC_GOV).knows("50206")  # the bundled table is not changed
 
 
 def test_well_formed_and_parents():

@@ -59,6 +59,7 @@ CASES = {
     # -- codes
     "malformed functional code": (_set("expenditure.0.code", "20801O9"), [("CODE_MALFORMED", EXP, "A3")]),
     "functional code at 款 level": (_set("expenditure.2.code", "22102"), [("CODE_NOT_LEAF_LEVEL", EXP, "A5")]),
+    "functional code padded with 00": (_set("expenditure.2.code", 2080000), [("CODE_ZERO_LEVEL", EXP, "A5")]),
     "unknown functional class": (_set("expenditure.2.code", "2990201"), [("CODE_CLASS_UNKNOWN", EXP, "A5")]),
     "unknown 项 without a name": (_set("expenditure.2.code", "2210299"), [("CODE_NAME_NEEDED", EXP, "A5")]),
     "unknown 项 with a typed name": (

@@ -108,5 +108,13 @@ def dept_to_gov() -> dict[str, tuple[str, str]]:
     }
 
 
+def derived_gov_code(dept_code: str, admin: bool) -> str:
+    """The 政府经济分类 款 for a 部门经济分类 款 and unit kind: its own row, else its class's default row
+    (a 事业单位's 301 → 50501, 302 → 50502, 310 → 50601); '' when the table cannot tell."""
+    table = dept_to_gov()
+    column = 0 if admin else 1
+    return table.get(dept_code, ("", ""))[column] or table.get(dept_code[:3], ("", ""))[column]
+
+
 def functional_class_count() -> int:
     return len(bundled(FUNCTIONAL).codes(3))

@@ -36,8 +36,7 @@ class Names:
             return self._gov_override[dept_code]
         if dept_code in self._gov_override_custom:
             return self._gov_override_custom[dept_code]
-        admin, institution = C.dept_to_gov().get(dept_code, ("", ""))
-        return admin if self._admin else institution
+        return C.derived_gov_code(dept_code, self._admin)
 
     def gov_name_for(self, dept_code: str) -> str:
         return self._gov.name(self.gov_code_for(dept_code)) or ""

@@ -78,3 +78,18 @@ def yuan(amount: Decimal) -> str:
 
 def wan(amount: Decimal) -> str:
     return format_wan(amount, thousands=True)
+
+
+def row_spans(numbers: Iterable[int]) -> str:
+    """Rows as a clerk reads them: 第 2、5–9 行（共 6 行）; '没有这样的行' for none."""
+    unique = sorted(set(numbers))
+    if not unique:
+        return "没有这样的行"
+    spans: list[list[int]] = []
+    for n in unique:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    text = "、".join(str(a) if a == z else f"{a}–{z}" for a, z in spans)
+    return f"第 {text} 行" + (f"（共 {len(unique)} 行）" if len(unique) > 1 else "")

@@ -22,23 +22,46 @@ def _lengths(scheme: str) -> str:
     return "/".join(str(n) for n in C.LEVEL_LENGTHS[scheme])
 
 
+def _segments(code: str, scheme: str) -> list[str]:
+    """The levels below the class: 2080109 → ['01', '09']."""
+    lengths = [n for n in C.LEVEL_LENGTHS[scheme] if n <= len(code)]
+    return [code[a:b] for a, b in zip(lengths, lengths[1:])]
+
+
+def _quoted(codes: list[str]) -> str:
+    return "、".join(f"“{c}”" for c in codes)
+
+
+def also_at(rows: list[int]) -> str:
+    """The other rows where the same code was typed: a problem is reported once per distinct code."""
+    if len(rows) < 2:
+        return ""
+    return f"同一编码共填写在第 {'、'.join(str(r) for r in rows)} 行，只在第一处报告一次。"
+
+
 def code_problem(table: C.Classification, code: str, typed_name: str, leaf_length: int,
                  level: str, classes_complete: bool) -> tuple[str, dict] | None:
-    """The first problem with one leaf code, as (catalogue code, params), or None."""
+    """The first problem with one leaf code, as (catalogue code, params), or None.
+
+    Always about the code as typed: an unnamed parent (款 21301 of a typed 2130101) is named in the
+    message, never reported as a problem of its own."""
     scheme = table.scheme
     if not table.well_formed(code):
         return "CODE_MALFORMED", {"scheme": scheme, "value": code, "lengths": str(leaf_length)}
     if len(code) != leaf_length:
         return "CODE_NOT_LEAF_LEVEL", {"scheme": scheme, "level": level, "length": leaf_length, "value": code}
+    if "00" in _segments(code, scheme):
+        return "CODE_ZERO_LEVEL", {"scheme": scheme, "value": code, "level": level}
     klass = code[:3]
     if classes_complete and not table.knows(klass):
         return "CODE_CLASS_UNKNOWN", {"scheme": scheme, "value": code, "klass": klass}
-    for parent in table.parents(code):
-        if not table.name(parent):
-            return "CODE_NAME_NEEDED", {"scheme": scheme, "value": parent}
+    unnamed = [parent for parent in table.parents(code) if not table.name(parent)]
+    if not table.knows(code) and not typed_name:
+        unnamed.append(code)
+    if unnamed:
+        hint = "，或在本行“科目名称”一栏填写它的名称" if unnamed == [code] and scheme != C.ECONOMIC_GOV else ""
+        return "CODE_NAME_NEEDED", {"scheme": scheme, "value": code, "missing": _quoted(unnamed), "hint": hint}
     if not table.knows(code):
-        if not typed_name:
-            return "CODE_NAME_NEEDED", {"scheme": scheme, "value": code}
         return "CODE_UNKNOWN", {"scheme": scheme, "value": code, "name": typed_name}
     return None
 
@@ -50,45 +73,76 @@ def _name_mismatch(table: C.Classification, code: str, typed: str) -> dict | Non
     return None
 
 
-@rule(codes=("CODE_MALFORMED", "CODE_NOT_LEAF_LEVEL", "CODE_CLASS_UNKNOWN", "CODE_NAME_NEEDED",
-             "CODE_UNKNOWN", "CODE_NAME_MISMATCH"), needs=("expenditure", "custom_codes"))
+def _by_code(facts) -> dict[str, list]:
+    """Facts grouped by their typed code, in row order: one problem per distinct code."""
+    groups: dict[str, list] = {}
+    for fact in facts:
+        groups.setdefault(fact.code, []).append(fact)
+    return groups
+
+
+@rule(codes=("CODE_MALFORMED", "CODE_NOT_LEAF_LEVEL", "CODE_ZERO_LEVEL", "CODE_CLASS_UNKNOWN",
+             "CODE_NAME_NEEDED", "CODE_UNKNOWN", "CODE_NAME_MISMATCH"), needs=("expenditure", "custom_codes"))
 def check_functional_codes(ctx: Context) -> Iterator[Issue]:
-    """功能分类: 项 level (7 digits), 类 among the 30, 款 and 项 named; typed name = official name."""
-    for fact in ctx.budget.expenditure:
-        problem = code_problem(ctx.functional, fact.code, fact.name, 7, "项", classes_complete=True)
+    """功能分类: 项 level (7 digits), 类 among the 30, 款 and 项 named; typed name = official name.
+    One problem per distinct code, at its first row, naming the code as typed."""
+    for code, facts in _by_code(ctx.budget.expenditure).items():
+        typed = next((f.name for f in facts if f.name), "")
+        rows = [f.row for f in facts]
+        problem = code_problem(ctx.functional, code, typed, 7, "项", classes_complete=True)
         if problem:
-            yield issue(problem[0], ctx.at("expenditure", "code", fact.row), **problem[1])
-        elif mismatch := _name_mismatch(ctx.functional, fact.code, fact.name):
-            yield issue("CODE_NAME_MISMATCH", ctx.at("expenditure", "name", fact.row), **mismatch)
+            yield issue(problem[0], ctx.at("expenditure", "code", rows[0]),
+                        related=[ctx.at("expenditure", "code", r) for r in rows[1:]], also=also_at(rows),
+                        **problem[1])
+            if problem[0] != "CODE_UNKNOWN":
+                continue
+        for fact in facts:
+            if mismatch := _name_mismatch(ctx.functional, fact.code, fact.name):
+                yield issue("CODE_NAME_MISMATCH", ctx.at("expenditure", "name", fact.row), **mismatch)
 
 
-@rule(codes=("CODE_MALFORMED", "CODE_NOT_LEAF_LEVEL", "CODE_NAME_NEEDED", "CODE_UNKNOWN",
+@rule(codes=("CODE_MALFORMED", "CODE_NOT_LEAF_LEVEL", "CODE_ZERO_LEVEL", "CODE_NAME_NEEDED", "CODE_UNKNOWN",
              "CODE_NAME_MISMATCH", "CODE_GOV_UNKNOWN", "BASIC_COST_KIND_MISMATCH"),
       needs=("basic_economic", "custom_codes", "unit"))
 def check_economic_codes(ctx: Context) -> Iterator[Issue]:
-    """部门经济分类 款 (5 digits); its 政府经济分类 from the column or the correspondence table."""
+    """部门经济分类 款 (5 digits); its 政府经济分类 from the column, the unit's 自定义科目, or derived from
+    the correspondence table and the unit type. One problem per distinct code."""
     b = ctx.budget
     custom_gov = {c.code: c.gov_code for c in b.custom_codes if c.scheme == C.ECONOMIC_DEPT and c.gov_code}
     admin = bool(b.unit and b.unit.is_admin)
-    for fact in b.basic_economic:
-        problem = code_problem(ctx.economic_dept, fact.code, fact.name, 5, "款", classes_complete=False)
+    for code, facts in _by_code(b.basic_economic).items():
+        typed = next((f.name for f in facts if f.name), "")
+        rows = [f.row for f in facts]
+        problem = code_problem(ctx.economic_dept, code, typed, 5, "款", classes_complete=False)
         if problem:
-            yield issue(problem[0], ctx.at("basic_economic", "code", fact.row), **problem[1])
-            continue
-        if mismatch := _name_mismatch(ctx.economic_dept, fact.code, fact.name):
-            yield issue("CODE_NAME_MISMATCH", ctx.at("basic_economic", "name", fact.row), **mismatch)
-        if fact.cost_kind and fact.cost_kind != C.cost_kind(fact.code):
-            yield issue("BASIC_COST_KIND_MISMATCH", ctx.at("basic_economic", "cost_kind", fact.row),
-                        code=fact.code, expected=C.cost_kind(fact.code), typed=fact.cost_kind)
-        gov = fact.gov_code or custom_gov.get(fact.code) or C.dept_to_gov().get(fact.code, ("", ""))[0 if admin else 1]
-        if not gov:
-            yield issue("CODE_GOV_UNKNOWN", ctx.at("basic_economic", "gov_code", fact.row), code=fact.code,
-                        name=ctx.economic_dept.name(fact.code) or fact.name,
+            yield issue(problem[0], ctx.at("basic_economic", "code", rows[0]),
+                        related=[ctx.at("basic_economic", "code", r) for r in rows[1:]], also=also_at(rows),
+                        **problem[1])
+            if problem[0] != "CODE_UNKNOWN":
+                continue
+        for fact in facts:
+            if mismatch := _name_mismatch(ctx.economic_dept, fact.code, fact.name):
+                yield issue("CODE_NAME_MISMATCH", ctx.at("basic_economic", "name", fact.row), **mismatch)
+            if fact.cost_kind and fact.cost_kind != C.cost_kind(fact.code):
+                yield issue("BASIC_COST_KIND_MISMATCH", ctx.at("basic_economic", "cost_kind", fact.row),
+                            code=fact.code, expected=C.cost_kind(fact.code), typed=fact.cost_kind)
+        derived = custom_gov.get(code) or C.derived_gov_code(code, admin)
+        untyped = [f.row for f in facts if not f.gov_code]
+        if untyped and not derived:
+            yield issue("CODE_GOV_UNKNOWN", ctx.at("basic_economic", "gov_code", untyped[0]),
+                        related=[ctx.at("basic_economic", "gov_code", r) for r in untyped[1:]], also=also_at(untyped),
+                        code=code, name=ctx.economic_dept.name(code) or typed,
                         unit_kind="行政单位" if admin else "事业单位")
-            continue
-        problem = code_problem(ctx.economic_gov, gov, "", 5, "款", classes_complete=False)
-        if problem:
-            yield issue(problem[0], ctx.at("basic_economic", "gov_code", fact.row), **problem[1])
+        govs: dict[str, list[int]] = {}
+        for fact in facts:
+            if gov := fact.gov_code or derived:
+                govs.setdefault(gov, []).append(fact.row)
+        for gov, gov_rows in govs.items():
+            problem = code_problem(ctx.economic_gov, gov, "", 5, "款", classes_complete=False)
+            if problem:
+                yield issue(problem[0], ctx.at("basic_economic", "gov_code", gov_rows[0]),
+                            related=[ctx.at("basic_economic", "gov_code", r) for r in gov_rows[1:]],
+                            also=also_at(gov_rows), **problem[1])
 
 
 @rule(codes=("CODE_MALFORMED",), needs=("income_items",))
@@ -98,7 +152,7 @@ def check_income_codes(ctx: Context) -> Iterator[Issue]:
     for item in ctx.budget.income_items:
         if not table.well_formed(item.code) or not item.code.startswith("1"):
             yield issue("CODE_MALFORMED", ctx.at("income_items", "code", item.row),
-                        scheme=C.INCOME, value=item.code, lengths=_lengths(C.INCOME))
+                        scheme=C.INCOME, value=item.code, lengths=_lengths(C.INCOME), also="")
 
 
 @rule(codes=("CODE_MALFORMED", "CODE_CUSTOM_CONFLICT"), needs=("custom_codes",))
@@ -108,7 +162,7 @@ def check_custom_codes(ctx: Context) -> Iterator[Issue]:
         table = C.bundled(entry.scheme) if entry.scheme != C.INCOME else C.Classification(C.INCOME)
         if not table.well_formed(entry.code):
             yield issue("CODE_MALFORMED", ctx.at("custom_codes", "code", entry.row),
-                        scheme=entry.scheme, value=entry.code, lengths=_lengths(entry.scheme))
+                        scheme=entry.scheme, value=entry.code, lengths=_lengths(entry.scheme), also="")
             continue
         official = table.name(entry.code)
         if official and fold(official) != fold(entry.name):

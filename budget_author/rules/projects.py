@@ -12,7 +12,7 @@ from typing import Iterator
 from budget_author.compute import aggregate as A
 from budget_author.issues import Issue, issue
 from budget_author.money import format_wan
-from budget_author.rules.base import Context, rule, yuan
+from budget_author.rules.base import Context, row_spans, rule, yuan
 from budget_author.workbook import schema as S
 
 _SOURCE_COLUMNS = {source: key for key, source in S.SOURCE_KEYS.items()}
@@ -32,9 +32,13 @@ def check_project_totals(ctx: Context) -> Iterator[Issue]:
             spec = S.sheet("projects")
             where = ctx.total_at("projects", column) if any(c.key == column for c in spec.columns) \
                 else ctx.sheet_at("projects")
+            rows = [f.row for f in b.expenditure
+                    if f.source == source and f.kind == S.KIND_PROJECT and f.period == period]
+            look = (f"“{spec.column(column).header}”一栏" if any(c.key == column for c in spec.columns)
+                    else f"没有{source}的结转一栏，这部分不能列为上年结转")
             yield issue("PROJ_TOTAL", where, related=[ctx.total_at("expenditure", "amount")], period=period,
                         source=source, projects=yuan(projects), functional=yuan(functional),
-                        difference=yuan(projects - functional))
+                        difference=yuan(projects - functional), column=look, functional_rows=row_spans(rows))
 
 
 @rule(codes=("PROJ_NO_AMOUNT",), needs=("projects",))
@@ -54,8 +58,7 @@ def check_performance_forms(ctx: Context) -> Iterator[Issue]:
     for form in b.perf_forms:
         project = b.find_project(form.project)
         if project is None:
-            yield issue("PERF_PROJECT_UNKNOWN", ctx.at("perf_forms", "project", form.row), ref=form.project)
-            continue
+            continue  # reported below, once per reference
         with_form.add(id(project))
         if not project.published:
             yield issue("PERF_FORM_UNPUBLISHED", ctx.at("perf_forms", "project", form.row), project=project.label)
@@ -75,10 +78,22 @@ def check_performance_forms(ctx: Context) -> Iterator[Issue]:
     for project in b.projects:
         if project.published and id(project) not in with_form:
             yield issue("PERF_FORM_MISSING", ctx.at("projects", "published", project.row), project=project.label)
-    for indicator in b.indicators:
-        if b.find_project(indicator.project) is None:
-            yield issue("PERF_PROJECT_UNKNOWN", ctx.at("perf_indicators", "project", indicator.row),
-                        ref=indicator.project)
+    yield from _unknown_references(ctx)
+
+
+def _unknown_references(ctx: Context) -> Iterator[Issue]:
+    """One PERF_PROJECT_UNKNOWN per reference that names no project (a deleted project row), at its
+    first row, listing every 绩效目标表 and 绩效指标 row that uses it."""
+    b = ctx.budget
+    rows: dict[str, dict[str, list[int]]] = {}
+    for sheet_key, items in (("perf_forms", b.perf_forms), ("perf_indicators", b.indicators)):
+        for item in items:
+            if b.find_project(item.project) is None:
+                rows.setdefault(item.project, {}).setdefault(sheet_key, []).append(item.row)
+    for ref, by_sheet in rows.items():
+        cells = [ctx.at(key, "project", row) for key, numbers in by_sheet.items() for row in numbers]
+        listed = "，".join(f"“{S.sheet(key).title}”{row_spans(numbers)}" for key, numbers in by_sheet.items())
+        yield issue("PERF_PROJECT_UNKNOWN", cells[0], related=cells[1:], ref=ref, rows=listed)
 
 
 RULES = (check_project_totals, check_project_amounts, check_performance_forms)

@@ -10,7 +10,7 @@ from typing import Iterator
 from budget_author import classification as C
 from budget_author.compute import aggregate as A
 from budget_author.issues import Issue, issue
-from budget_author.rules.base import Context, rule, yuan
+from budget_author.rules.base import Context, row_spans, rule, yuan
 from budget_author.workbook import schema as S
 
 GPB = S.SOURCES[0]
@@ -39,9 +39,13 @@ def check_basic_economic_total(ctx: Context) -> Iterator[Issue]:
         economic = A.economic(b, source=source)
         functional = A.expenditure(b, source=source, kind=S.KIND_BASIC, period=S.PERIOD_CURRENT)
         if economic != functional:
+            economic_rows = [f.row for f in b.basic_economic if f.source == source]
+            functional_rows = [f.row for f in b.expenditure if f.source == source and f.kind == S.KIND_BASIC
+                               and f.period == S.PERIOD_CURRENT]
             yield issue("BASIC_ECON_TOTAL", ctx.total_at("basic_economic", "amount"),
                         related=[ctx.total_at("expenditure", "amount")], source=source,
-                        economic=yuan(economic), functional=yuan(functional), difference=yuan(economic - functional))
+                        economic=yuan(economic), functional=yuan(functional), difference=yuan(economic - functional),
+                        economic_rows=row_spans(economic_rows), functional_rows=row_spans(functional_rows))
 
 
 @rule(codes=("THREE_PUBLIC_ECON_MISMATCH",), needs=("three_public", "basic_economic"))

@@ -12,7 +12,7 @@ from typing import Iterator
 from budget_author.compute import aggregate as A
 from budget_author.issues import Issue, issue
 from budget_author.model import Budget, PerfForm, Project
-from budget_author.rules.base import Context, rule, yuan
+from budget_author.rules.base import Context, row_spans, rule, yuan
 from budget_author.workbook import schema as S
 
 
@@ -42,8 +42,11 @@ def check_income_equals_expenditure(ctx: Context) -> Iterator[Issue]:
     for source, period, inc, exp in differences:
         row = next((f.row for f in b.income if f.source == source and f.period == period), None)
         where = ctx.at("income", "amount", row) if row else ctx.total_at("income", "amount")
+        income_rows = [f.row for f in b.income if f.source == source and f.period == period]
+        expenditure_rows = [f.row for f in b.expenditure if f.source == source and f.period == period]
         yield issue("TOTAL_SOURCE", where, related=[ctx.total_at("expenditure", "amount")], source=source,
-                    period=period, income=yuan(inc), expenditure=yuan(exp), difference=yuan(inc - exp))
+                    period=period, income=yuan(inc), expenditure=yuan(exp), difference=yuan(inc - exp),
+                    income_rows=row_spans(income_rows), expenditure_rows=row_spans(expenditure_rows))
 
 
 class _ByRow:

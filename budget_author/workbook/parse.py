@@ -138,6 +138,13 @@ def header_text(value: Any) -> str:
     return _fold(normalize_text(value))
 
 
+def same_label(actual: Any, expected: str) -> bool:
+    """A header or row label as the schema has it; one written before its unit was added (“（元）”,
+    “（元，自动）” → “（自动）”) is the same column."""
+    text, want = header_text(actual), _fold(expected)
+    return text in (want, want.replace("(元)", ""), want.replace("(元,自动)", "(自动)"))
+
+
 # ---------------------------------------------------------------- value coercion
 def _bounded(number: Decimal | None, value: Any, label: str) -> Decimal | None:
     """Refuse numbers of 10^15 or more: beyond what Excel keeps exactly, and beyond Decimal's
@@ -270,6 +277,7 @@ class _Parser:
         self.raw = raw
         self.result = ParseResult(budget=M.Budget())
         self.issues = self.result.issues
+        self._claimed: set[str] = set()  # stray sheets already recognised as a renamed schema sheet
 
     def add(self, code: str, sheet_key: str | None, cell: str | None, **params: Any) -> None:
         where = (S.sheet(sheet_key).title, cell) if sheet_key else None
@@ -349,14 +357,19 @@ class _Parser:
             sheet = raw.sheets.get(spec.key)
             if sheet is None:
                 self.result.missing.add(spec.key)
-                if not spec.optional:  # added after version 1: an older workbook has none
+                if spec.optional:  # added after version 1: an older workbook has none
+                    continue
+                renamed = self.renamed_as(spec)
+                if renamed is not None:
+                    self.issues.append(issue("WB_SHEET_RENAMED", (renamed, None), title=spec.title, actual=renamed))
+                else:
                     self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
                 continue
             for index, col in enumerate(spec.columns):
                 actual = sheet.headers[index] if index < len(sheet.headers) else None
                 if col.optional and _is_blank(actual):
                     continue  # an older workbook without this column: read as blank
-                if header_text(actual) != _fold(col.header):
+                if not same_label(actual, col.header):
                     self.add("WB_HEADER_MISMATCH", spec.key, f"{S.column_letter(index + 1)}1",
                              expected=col.header, actual=shown(actual))
                     break
@@ -367,10 +380,26 @@ class _Parser:
                     label = normalize_text(cells[0].value) if cells else ""
                     if row_spec.optional and not label:
                         continue  # an older workbook without this row: read as blank
-                    if _fold(label) != _fold(row_spec.label):
+                    if not same_label(label, row_spec.label):
                         self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label,
                                  actual=shown(label))
                         break
+
+    def renamed_as(self, spec: S.Sheet) -> str | None:
+        """The title of a sheet the schema does not name whose header row (and, for a fixed-row sheet,
+        row labels) are this sheet's: the clerk renamed it. None when no such sheet is unclaimed."""
+        def same(actual: list[Any], expected: list[str]) -> bool:
+            return len(actual) >= len(expected) and all(
+                same_label(a, e) for a, e in zip(actual, expected))
+
+        for title, (headers, labels) in self.raw.strays.items():
+            if title in self._claimed:
+                continue
+            if same(headers, [c.header for c in spec.columns]) and (
+                    not spec.is_fixed or same(labels, [r.label for r in spec.fixed_rows])):
+                self._claimed.add(title)
+                return title
+        return None
 
     def usable(self, key: str) -> RawSheet | None:
         if key in self.result.missing or key in self.result.failed:

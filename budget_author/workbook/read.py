@@ -112,6 +112,9 @@ class RawWorkbook:
     has_meta: bool = False
     macros: bool = False
     full_calc_on_load: bool = False  # workbook.xml asks for recalculation: cached values are not trustworthy
+    # Sheets with a title the schema does not know, read only when a schema sheet is missing (a renamed
+    # sheet is recognised from them): title → (row 1's values, column A of the next rows).
+    strays: dict[str, tuple[list[Any], list[Any]]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- format sniffing
@@ -692,7 +695,26 @@ class _Reader:
             scan = _SheetReader(self, sheet_part(spec.title), spec.title, width=len(spec.columns),
                                 last_row=spec.last_data_row, input_columns=inputs).read()
             raw.sheets[spec.key] = scan.to_raw(spec, where[spec.title][0])
+        if any(spec.title not in where for spec in S.SHEETS):
+            self._read_strays(raw, titles, sheet_part)
         return raw
+
+    def _read_strays(self, raw: RawWorkbook, titles: list[str], sheet_part: Callable[[str], str]) -> None:
+        """The header row and row labels of sheets the schema does not name (at most 20, within the limits)."""
+        known = {S.META_TITLE, S.LISTS_TITLE, S.INSTRUCTIONS_TITLE, *(spec.title for spec in S.SHEETS)}
+        last_row = 1 + max(len(spec.fixed_rows) for spec in S.SHEETS)
+        for title in [t for t in titles if t not in known][:20]:
+            try:
+                part = sheet_part(title)
+                _check_dimension(title, _dimension(self.package.read(part)))
+                scan = _SheetReader(self, part, title, width=S.MAX_COLUMNS, last_row=last_row,
+                                    input_columns=frozenset()).read()
+            except (_Corrupt, InputError) as exc:
+                if isinstance(exc, InputError) and exc.code != "FILE_SHEET_TOO_LARGE":
+                    raise
+                continue  # not one of ours: a stray sheet is ignored, as before
+            raw.strays[title] = ([c.value for c in scan.row(1)],
+                                 [scan.row(n)[0].value for n in range(2, last_row + 1)])
 
 
 class _XmlCell:

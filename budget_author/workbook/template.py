@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -43,6 +43,16 @@ NUMBER_FORMATS = {
     "choice": "@",
 }
 STYLED_ROWS = 200  # rows given the input look in a blank template
+UNLOCKED = Protection(locked=False)
+# What a clerk types, said as each fill-in cell is selected (an input prompt; at most 255 characters).
+PROMPTS = {
+    "money": "以元为单位填写数字，精确到分（最多两位小数），如 12345.67。不要写“万元”，不要把万元数填进来。",
+    "int": "填写非负整数。",
+    "number": "填写非负数字。",
+    "date": "填写日期，如 2024-12-31。",
+    "choice": "请从下拉列表中选择。",
+    "text": "最多 {limit} 字。",
+}
 
 # Code lists offered as dropdowns, and looked up for the 规范名称 column.
 CODE_LISTS = {
@@ -70,6 +80,8 @@ def build_workbook(data: Mapping[str, Any]) -> Workbook:
         _fill_sheet(ws, spec, data.get(spec.key))
         _set_print_area(ws, spec, data.get(spec.key))
     _write_instructions(instructions)
+    for ws in workbook.worksheets:
+        _protect(ws)
     lists.ws.sheet_state = "hidden"
     meta = workbook.create_sheet(S.META_TITLE)
     year = (data.get("unit") or {}).get("year", "")
@@ -78,6 +90,7 @@ def build_workbook(data: Mapping[str, Any]) -> Workbook:
     ):
         meta.cell(row, 1, key)
         meta.cell(row, 2, value)
+    _protect(meta)
     meta.sheet_state = "hidden"
     workbook.active = 0
     # Our formulas carry no cached values: ask Excel, WPS and LibreOffice to compute them on opening.
@@ -134,6 +147,16 @@ def _layout_sheet(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
         _layout_table(ws, spec, lists)
 
 
+def _protect(ws: Worksheet) -> None:
+    """Headers, labels and computed cells locked, fill-in cells not; no password (审阅→撤销工作表保护).
+    Formatting, column widths, inserting rows, sorting and filtering stay allowed."""
+    protection = ws.protection
+    protection.sheet = True
+    protection.formatCells = protection.formatColumns = protection.formatRows = False
+    protection.insertRows = protection.sort = protection.autoFilter = False
+    protection.selectLockedCells = protection.selectUnlockedCells = False
+
+
 def _set_print_area(ws: Worksheet, spec: S.Sheet, data: Any) -> None:
     """Print the filled rows (at least a page of blank ones), not all the styled empty rows."""
     if spec.is_fixed:
@@ -154,6 +177,7 @@ def _fit_to_page_width(ws: Worksheet) -> None:
 
 
 def _style_input(cell, kind: S.Kind) -> None:
+    cell.protection = UNLOCKED
     cell.fill = INPUT_FILL
     cell.border = BORDER
     cell.number_format = NUMBER_FORMATS.get(kind, "General")
@@ -166,6 +190,44 @@ def _style_computed(cell, number_format: str = "General") -> None:
     cell.font = COMPUTED_FONT
     cell.border = BORDER
     cell.number_format = number_format
+
+
+def _guarded(dv: DataValidation, title: str, prompt: str) -> DataValidation:
+    """Switch on the input prompt and the error alert (openpyxl writes both off by default)."""
+    dv.showInputMessage = True
+    dv.showErrorMessage = True
+    dv.promptTitle = title[:32]
+    dv.prompt = prompt[:255]
+    if dv.errorTitle:
+        dv.errorTitle = dv.errorTitle[:32]
+    return dv
+
+
+def _prompt(kind: S.Kind, help_text: str, required: bool, limit: int, code_scheme: str | None) -> str:
+    if kind == "code" and code_scheme not in CODE_LISTS:
+        text = f"填写{code_scheme}编码（数字，按级次 3、5、7 或 9 位）。"
+    elif kind == "code":
+        text = f"填写{code_scheme}编码（可从下拉列表选择，也可直接输入）。内置表未收录的编码请在“自定义科目”表中补充名称。"
+    else:
+        text = PROMPTS.get(kind, "").format(limit=limit)
+    return "".join(part for part in ("必填。" if required else "", help_text and help_text + "。", text) if part)
+
+
+def _guarded_validation(kind: S.Kind, choices: str | None, strict: bool, lists: "_ListSheet", *, title: str,
+                        help_text: str = "", required: bool = False, limit: int = 500,
+                        code_scheme: str | None = None) -> DataValidation | None:
+    """The cell's validation with its prompt and alert; a prompt-only one for dates and texts."""
+    dv = _validation(kind, choices, strict, lists, code_scheme)
+    if dv is None and kind == "text":
+        dv = DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(limit), allow_blank=True)
+        dv.errorStyle = "warning"
+        dv.errorTitle = "文字过长"
+        dv.error = f"这一栏最多 {limit} 字，请拆成多段（多行）填写。"
+    elif dv is None and kind in ("date", "code"):
+        dv = DataValidation(allow_blank=True)
+    if dv is None:
+        return None
+    return _guarded(dv, title.rstrip(" *"), _prompt(kind, help_text, required, limit, code_scheme))
 
 
 def _validation(spec_kind: S.Kind, choices: str | None, strict: bool, lists: _ListSheet,
@@ -191,7 +253,14 @@ def _validation(spec_kind: S.Kind, choices: str | None, strict: bool, lists: _Li
     if spec_kind == "int":
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.errorStyle = "warning"
+        dv.errorTitle = "应为整数"
         dv.error = "请填写非负整数。"
+        return dv
+    if spec_kind == "number":
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+        dv.errorStyle = "warning"
+        dv.errorTitle = "应为数字"
+        dv.error = "请填写非负数字。"
         return dv
     return None
 
@@ -201,7 +270,11 @@ def _layout_table(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
     styled_last = min(last, first + STYLED_ROWS - 1)
     for index, col in enumerate(spec.columns, start=1):
         letter = S.column_letter(index)
-        dv = _validation(col.kind, col.choices, col.strict_choices, lists, col.code_scheme)
+        dv = _guarded_validation(col.kind, col.choices, col.strict_choices, lists, title=col.header,
+                                 help_text=col.help, required=col.required, limit=col.max_chars,
+                                 code_scheme=col.code_scheme) if col.is_input else None
+        if col.is_input:
+            ws.column_dimensions[letter].protection = UNLOCKED  # rows past the styled ones stay fillable
         if dv is not None:
             ws.add_data_validation(dv)
             dv.add(f"{letter}{first}:{letter}{last}")
@@ -216,6 +289,8 @@ def _layout_table(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
                 if row - first < spec.prefill_seq:
                     cell.value = row - first + 1
                 _style_computed(cell, "0")
+                if cell.value is None:  # past the prefilled 序号 the clerk numbers further projects
+                    cell.protection = UNLOCKED
             else:
                 _style_input(cell, col.kind)
     if spec.total_row:
@@ -249,7 +324,11 @@ def _layout_fixed(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
                 continue
             kind = spec.fixed_kind(row_spec)
             _style_input(cell, kind)
-            dv = _validation(kind, row_spec.choices if col.key == "value" else col.choices, True, lists)
+            dv = _guarded_validation(kind, row_spec.choices if col.key == "value" else col.choices, True, lists,
+                                     title=row_spec.label if col.key in ("value", "amount") else col.header,
+                                     help_text=row_spec.help if col.key in ("value", "amount") else col.help,
+                                     required=row_spec.required and col.key in ("value", "amount"),
+                                     limit=row_spec.max_chars if col.key in ("value", "amount") else col.max_chars)
             if dv is not None:
                 ws.add_data_validation(dv)
                 dv.add(cell.coordinate)
@@ -268,7 +347,10 @@ def _row_formula(spec: S.Sheet, key: str, row: int, lists: _ListSheet) -> str | 
     if spec.key in ("expenditure", "basic_economic") and key == "official":
         scheme = FUNCTIONAL if spec.key == "expenditure" else ECONOMIC_DEPT
         table = lists.ranges[scheme + "#table"]
-        return f'=IF({at("code")}="","",IFERROR(VLOOKUP({at("code")}&"",{table},2,FALSE),"（内置表未收录）"))'
+        custom_codes, custom_names = _range("custom_codes", "code"), _range("custom_codes", "name")
+        typed = f'IF({at("name")}<>"",{at("name")},"（内置表未收录）")'
+        return (f'=IF({at("code")}="","",IFERROR(INDEX({custom_names},MATCH({at("code")}&"",{custom_codes},0)),'
+                f'IFERROR(VLOOKUP({at("code")}&"",{table},2,FALSE),{typed})))')
     if spec.key == "projects" and key in ("cur_total", "co_total"):
         keys = ("cur_gpb", "cur_unit") if key == "cur_total" else ("co_gpb", "co_soe")
         span = f"{at(keys[0])}:{at(keys[1])}"
@@ -361,7 +443,8 @@ def _write_instructions(ws: Worksheet) -> None:
         "填写规则",
         "· 金额一律以“元”为单位，精确到分（最多两位小数）；公开文件中显示为万元，由系统统一四舍五入。",
         "· 只填写明细（项级功能科目、款级经济科目、每个项目）；类、款合计和各种总计由系统计算，表中的合计公式仅供参考。",
-        "· 浅黄色单元格为填写区；灰色单元格为自动计算或固定内容，请勿修改。",
+        "· 浅黄色单元格为填写区；灰色单元格为自动计算或固定内容，请勿修改。表头、行标题和自动计算的单元格已锁定（工作表保护，没有密码）；"
+        "确需删除整行或修改表头时，可在“审阅”中点“撤销工作表保护”，改完再点“保护工作表”。",
         "· 带 * 的栏目必须填写。编码可从下拉列表选择，也可直接输入；内置表未收录的编码请在“自定义科目”中补充名称。",
         "· 可以使用全角数字、千分位逗号；“-”视为 0。请不要在金额中写“万元”等单位。",
         "· 蓝色标签的工作表是数据，绿色是文字说明，橙色是上年数、资产、采购和绩效。",
