@@ -117,6 +117,7 @@ CATALOGUE: dict[str, Entry] = {
     "PRIOR_MISSING": Entry(E, "缺少上年数", "“{label}”的上年数没有填写，无法计算增减变化。请填写上年预算数（没有则填 0）。"),
     # ---- plausibility: scale slips (万元 typed where 元 is asked), the prior year, reasons (issue 13)
     "PLAUS_TOTAL_WAN": Entry(E, "金额看起来是以万元填写的", "收入（支出）总计只有 {total} 元，{detail}。看起来是以万元填写的，应以元填写：填报表中的金额一律以元为单位（1 万元 = 10000 元；如总计是 {total} 万元，应为 {wan} 元）。请把各表的金额都改为以元填写，上年数也一样。"),
+    "PLAUS_CENTS_WAN": Entry(W, "金额看起来是以万元填写的", "“支出”表的 {count} 个金额中有 {cents} 个带角分（如 616.77），总计 {total} 元：看起来是以万元填写的，应以元填写（1 万元 = 10000 元；以万元填写时总计应为 {wan} 元）。以元编制的预算很少每行都有角分；如金额确实如此，可忽略此提示。"),
     "PLAUS_TOTAL_SMALL": Entry(W, "总计金额偏小", "收入（支出）总计只有 {total} 元（{wan} 万元），单位的全年预算一般不少于 10 万元。如果是以万元填写的，应以元填写（1 万元 = 10000 元）；如金额确实如此，可忽略此提示。"),
     "PLAUS_ROW_WAN": Entry(E, "此行金额看起来是以万元填写的", "此处金额 {amount} 元，看起来是以万元填写的，应以元填写（{amount} 万元 = {wan} 元）：{what}相差 {difference} 元，正好是把这里按元改正后消除的差额。请改为以元为单位的金额。"),
     "PLAUS_SHEET_WAN": Entry(E, "整张表看起来是以万元填写的", "“{title}”表的金额合计 {small} 元，而应与之相等的一方为 {big} 元，约为它的 {times} 倍（{what}）。“{title}”表看起来是以万元填写的，应以元填写：请把这张表的每个金额乘以 10000，改为以元为单位。"),

@@ -30,6 +30,7 @@ def test_thresholds_are_the_documented_ones():
     assert (P.TOTAL_WAN_BELOW, P.TOTAL_SMALL_BELOW, P.PER_STAFF_WAN_BELOW) == (D(10_000), D(100_000), D(10_000))
     assert (P.PRIOR_SCALE_RATIO, P.LARGE_CHANGE_RATIO) == (D(1_000), D(10))
     assert (P.WAN_MATCH_TOLERANCE, P.ROW_OUTLIER_RATIO) == (D("0.01"), D(1_000))
+    assert (P.CENTS_MIN_ROWS, P.CENTS_SHARE, P.CENTS_TOTAL_BELOW) == (5, D("0.8"), D(100_000_000))
 
 
 # ---------------------------------------------------------------- magnitude
@@ -49,6 +50,32 @@ def test_magnitude(make_workbook, mini, total, staff, expected):
     if staff:
         mini["unit"]["staff_actual"] = staff
     assert _plausibility(make_workbook(mini), "C2") == expected
+
+
+@pytest.mark.parametrize(("cents", "rows", "expected"), [
+    (4, 5, ["PLAUS_CENTS_WAN"]),  # 80 % of 5 rows carry 角分
+    (3, 5, []),  # 60 %
+    (4, 4, []),  # fewer than 5 amounts: no pattern to speak of
+])
+def test_cents_pattern(make_workbook, mini, cents, rows, expected):
+    # A unit of 12.3 亿元 typed in 万元: 123,456.78 元 over `rows` rows, `cents` of them with 角分.
+    amounts = [D("24691.36")] * cents + [D("24691.00")] * (rows - cents)
+    amounts[0] += D("123456.78") - sum(amounts)  # keeps its 角分: the count of rows with 角分 stays `cents`
+    mini["expenditure"] = [{"code": "2080109", "source": "一般公共预算", "kind": kind, "period": "当年预算",
+                            "amount": str(a)} for a, kind in zip(amounts, ["基本支出", "项目支出"] * rows)]
+    mini["expenditure"] = [dict(f, code=code) for f, code in
+                           zip(mini["expenditure"], ["2080109", "2080109", "2210201", "2080101", "2080102"])]
+    total = str(sum(amounts))
+    mini["income"][0]["amount"] = total
+    mini["prior"].update(income_total=total, expenditure_total=total, gpb_current_expenditure=total)
+    assert _plausibility(make_workbook(mini), "C2") == expected
+
+
+def test_the_examples_have_no_cents_pattern():
+    from conftest import EXAMPLES
+
+    for name in ("datong-2024", "fenyang-2025"):
+        assert "PLAUS_CENTS_WAN" not in _plausibility(EXAMPLES / f"{name}.xlsx")
 
 
 # ---------------------------------------------------------------- against the prior year (this year 1,000,000.00 元)

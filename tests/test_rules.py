@@ -234,7 +234,7 @@ def test_every_rule_code_is_exercised():
     fired = {"UNIT_YEAR_META", "TOTAL_TYPED"}  # the two tests above
     fired.update({"TOTAL_STALE", "TOTAL_STALE_TEXT"})  # need cached formula results, which openpyxl cannot write: test_hostile_values.py
     fired.update({"PLAUS_TOTAL_WAN", "PLAUS_TOTAL_SMALL", "PLAUS_ROW_WAN", "PLAUS_SHEET_WAN", "PLAUS_PRIOR_SCALE",
-                  "PLAUS_CHANGE_LARGE", "PLAUS_PRIOR_ZERO", "REASON_DIRECTION"})  # test_plausibility_thresholds.py, test_clerk_mistakes.py
+                  "PLAUS_CHANGE_LARGE", "PLAUS_PRIOR_ZERO", "REASON_DIRECTION", "PLAUS_CENTS_WAN"})  # test_plausibility_thresholds.py, test_clerk_mistakes.py
     fired.add("OVERALL_PERF_CONFLICT")  # tests/test_unit_wording_b.py
     for mutate, expected in CASES.values():
         fired.update(code for code, _, _ in expected)

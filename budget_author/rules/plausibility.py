@@ -6,7 +6,7 @@ between two sheets that must agree. Every threshold is a named constant below an
 down in README.md (检查规则, the paragraph after 容差).
 
 - a whole workbook typed in 万元 agrees with itself: only its magnitude gives it away
-  (PLAUS_TOTAL_WAN, PLAUS_TOTAL_SMALL);
+  (PLAUS_TOTAL_WAN, PLAUS_TOTAL_SMALL), or for a large unit its 角分 (PLAUS_CENTS_WAN);
 - one row or one sheet typed in 万元 makes a pair of totals disagree by 9,999 times that part
   (PLAUS_ROW_WAN, PLAUS_SHEET_WAN), named on the rows, beside the TOTAL_*/BASIC_*/PROJ_* problem;
 - 上年数 typed in 万元 (or the current figures, the prior being in 元) shows as a ratio of
@@ -36,6 +36,14 @@ TOTAL_WAN_BELOW = Decimal(10_000)  # no unit's whole budget is under 1 万元
 TOTAL_SMALL_BELOW = Decimal(100_000)  # nor, as a rule, under 10 万元
 PER_STAFF_WAN_BELOW = Decimal(10_000)  # nor under 1 万元 a year per person (编制 or 实有人数)
 
+# Cents pattern (PLAUS_CENTS_WAN, a warning): a figure typed in 万元 with two decimals has 角分 in 元 on
+# almost every row (616.77), budget figures in 元 rarely do. At least this many nonzero 支出 amounts, this share
+# of them with 角分, and a total under CENTS_TOTAL_BELOW: the slip that the magnitude rules cannot see, a large
+# unit (over 10 亿元) typed in 万元.
+CENTS_MIN_ROWS = 5
+CENTS_SHARE = Decimal("0.8")
+CENTS_TOTAL_BELOW = Decimal(100_000_000)
+
 # Between this year and last (PLAUS_PRIOR_SCALE, an error): one is this many times the other.
 PRIOR_SCALE_RATIO = Decimal(1_000)
 # An increase to more than this many times last year's figure (PLAUS_CHANGE_LARGE, a warning).
@@ -55,7 +63,7 @@ def _times(big: Decimal, small: Decimal) -> str:
 
 
 # ---------------------------------------------------------------- magnitude
-@rule(codes=("PLAUS_TOTAL_WAN", "PLAUS_TOTAL_SMALL"), needs=("income", "expenditure", "unit"))
+@rule(codes=("PLAUS_TOTAL_WAN", "PLAUS_TOTAL_SMALL", "PLAUS_CENTS_WAN"), needs=("income", "expenditure", "unit"))
 def check_magnitude(ctx: Context) -> Iterator[Issue]:
     """A whole workbook typed in 万元 agrees with itself; its totals are absurdly small."""
     b = ctx.budget
@@ -73,6 +81,12 @@ def check_magnitude(ctx: Context) -> Iterator[Issue]:
                     detail=f"按 {staff} 人计每人每年不到 1 万元，连人员工资都不够")
     elif total < TOTAL_SMALL_BELOW:
         yield issue("PLAUS_TOTAL_SMALL", where, total=yuan(total), wan=wan(total))
+    elif total < CENTS_TOTAL_BELOW:
+        amounts = [f.amount for f in b.expenditure if f.amount]
+        with_cents = [a for a in amounts if a != a.to_integral_value()]
+        if len(amounts) >= CENTS_MIN_ROWS and len(with_cents) >= CENTS_SHARE * len(amounts):
+            yield issue("PLAUS_CENTS_WAN", where, count=len(amounts), cents=len(with_cents), total=yuan(total),
+                        wan=yuan(total * WAN))
 
 
 # ---------------------------------------------------------------- between two sheets
