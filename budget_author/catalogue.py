@@ -116,14 +116,14 @@ CATALOGUE: dict[str, Entry] = {
     "REASON_MISSING": Entry(E, "缺少增减变动原因", "{label}本年 {current} 万元，上年 {prior} 万元，{direction} {change} 万元，需要说明原因。请在此填写原因。"),
     "PRIOR_MISSING": Entry(E, "缺少上年数", "“{label}”的上年数没有填写，无法计算增减变化。请填写上年预算数（没有则填 0）。"),
     # ---- plausibility: scale slips (万元 typed where 元 is asked), the prior year, reasons (issue 13)
-    "PLAUS_TOTAL_WAN": Entry(E, "金额看起来是以万元填写的", "收入（支出）总计只有 {total} 元，{detail}。看起来是以万元填写的，应以元填写：填报表中的金额一律以元为单位（1 万元 = 10000 元；如总计是 {total} 万元，应为 {wan} 元）。请把各表的金额都改为以元填写，上年数也一样。"),
+    "PLAUS_TOTAL_WAN": Entry(E, "金额看起来是以万元填写的", "收入（支出）总计只有 {total} 元，{detail}。看起来是以万元填写的，应以元填写：填报表中的金额一律以元为单位（1 万元 = 10000 元{wan}）。请把各表的金额都改为以元填写，上年数也一样。"),
     "PLAUS_CENTS_WAN": Entry(W, "金额看起来是以万元填写的", "“支出”表的 {count} 个金额中有 {cents} 个带角分（如 616.77），总计 {total} 元：看起来是以万元填写的，应以元填写（1 万元 = 10000 元；以万元填写时总计应为 {wan} 元）。以元编制的预算很少每行都有角分；如金额确实如此，可忽略此提示。"),
     "PLAUS_TOTAL_SMALL": Entry(W, "总计金额偏小", "收入（支出）总计只有 {total} 元（{wan} 万元），单位的全年预算一般不少于 10 万元。如果是以万元填写的，应以元填写（1 万元 = 10000 元）；如金额确实如此，可忽略此提示。"),
     "PLAUS_ROW_WAN": Entry(E, "此行金额看起来是以万元填写的", "此处金额 {amount} 元，看起来是以万元填写的，应以元填写（{amount} 万元 = {wan} 元）：{what}相差 {difference} 元，正好是把这里按元改正后消除的差额。请改为以元为单位的金额。"),
     "PLAUS_SHEET_WAN": Entry(E, "整张表看起来是以万元填写的", "“{title}”表的金额合计 {small} 元，而应与之相等的一方为 {big} 元，约为它的 {times} 倍（{what}）。“{title}”表看起来是以万元填写的，应以元填写：请把这张表的每个金额乘以 10000，改为以元为单位。"),
     "PLAUS_PRIOR_SCALE": Entry(E, "上年数与本年相差上千倍", "{label}本年 {current} 元，上年数 {prior} 元，两者相差约 {times} 倍，不可能是真实的增减：{which}看起来是以万元填写的，应以元填写（{fix}）。金额一律以元为单位（1 万元 = 10000 元）。"),
     "PLAUS_CHANGE_LARGE": Entry(W, "比上年增长超过 10 倍", "{label}本年 {current} 万元，是上年 {prior} 万元的 {times} 倍（超过 {limit} 倍）。请核对上年数和本年数是否都以元填写、是否填错了行；如确实如此，请在“变动原因”中写明原因，可忽略此提示。"),
-    "PLAUS_PRIOR_ZERO": Entry(W, "上年数全部为 0", "“上年数”表全部为 0，公开文件将写成每一项都“比上年增加”（如收入总计比上年增加 {current} 万元）{reasons}。新成立的单位可忽略此提示；否则请填写上年预算数（以元为单位）。"),
+    "PLAUS_PRIOR_ZERO": Entry(W, "上年数全部为 0", "“上年数”表全部为 0，公开文件将写成每一项都“比上年增加”（如{label}比上年增加 {current} 万元）{reasons}。新成立的单位可忽略此提示；否则请填写上年预算数（以元为单位）。"),
     "REASON_DIRECTION": Entry(W, "原因与增减方向不符", "{label}比上年{direction} {change} 万元，但原因中说的是{said}，与增减方向相反。请核对原因（或上年数）是否填错了行。"),
     "UNIT_YEAR_META": Entry(W, "年度与填报表不符", "“单位信息”中的预算年度为 {year}，填报表生成时记录的年度为 {meta_year}。请确认年度无误。"),
     # issue 13, unit wording (developer b)

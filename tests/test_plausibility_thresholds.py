@@ -85,7 +85,7 @@ def test_the_examples_have_no_cents_pattern():
     ("99999.99", ["PLAUS_CHANGE_LARGE"]),  # just over 10 times
     ("100000.00", []),  # 10 times exactly
     ("999999999.99", []),  # a decrease, however large, short of 1,000 times: not flagged (fenyang-2025 fell 14 times)
-    ("1000000000.00", ["PLAUS_PRIOR_SCALE"]),  # 1,000 times the other way: this year's figures in 万元
+    ("1000000000.00", []),  # 1,000 times the other way: a real unit may fall so (PLAUS_TOTAL_WAN finds 万元 this year)
 ])
 def test_prior_year_ratio(make_workbook, mini, prior, expected):
     mini["prior"]["income_total"] = prior
@@ -93,9 +93,16 @@ def test_prior_year_ratio(make_workbook, mini, prior, expected):
 
 
 def test_prior_scale_says_which_side(make_workbook, mini):
-    mini["prior"]["income_total"] = "1000000000.00"
+    mini["prior"]["income_total"] = "1000.00"
     (found,) = [i for i in check_workbook(make_workbook(mini)).issues if i.code == "PLAUS_PRIOR_SCALE"]
-    assert "本年的明细看起来是以万元填写的，应以元填写" in found.message and "1,000 倍" in found.message
+    assert "上年数看起来是以万元填写的，应以元填写" in found.message and "1,000 倍" in found.message
+    assert "应填 10,000,000.00" in found.message
+
+
+def test_per_person_magnitude_counts_people_paid_not_posts(make_workbook, mini):
+    mini["unit"]["staff_quota"] = 150  # vacant posts: 40 people paid out of 1,000,000 元 is 25,000 元 each
+    mini["unit"]["staff_actual"] = 40
+    assert _plausibility(make_workbook(mini), "C2") == []
 
 
 def test_prior_zero_needs_every_prior_zero(make_workbook, mini):

@@ -72,13 +72,13 @@ def check_magnitude(ctx: Context) -> Iterator[Issue]:
         return
     where = ctx.total_at("income", "amount")
     unit = b.unit
-    staff = max((unit.staff_actual or 0, unit.staff_quota or 0)) if unit else 0
+    staff = (unit.staff_actual or 0) if unit else 0  # people paid, not 编制: vacant posts are common
     if total < TOTAL_WAN_BELOW:
-        yield issue("PLAUS_TOTAL_WAN", where, total=yuan(total), wan=yuan(total * WAN),
+        yield issue("PLAUS_TOTAL_WAN", where, total=yuan(total), wan=f"；如总计是 {yuan(total)} 万元，应为 {yuan(total * WAN)} 元",
                     detail=f"不到 {yuan(TOTAL_WAN_BELOW)} 元（1 万元），没有哪个单位的全年预算这么少")
     elif staff and total < PER_STAFF_WAN_BELOW * staff:
-        yield issue("PLAUS_TOTAL_WAN", where, total=yuan(total), wan=yuan(total * WAN),
-                    detail=f"按 {staff} 人计每人每年不到 1 万元，连人员工资都不够")
+        yield issue("PLAUS_TOTAL_WAN", where, total=yuan(total), wan="",
+                    detail=f"按实有 {staff} 人计每人每年不到 1 万元，连人员工资都不够")
     elif total < TOTAL_SMALL_BELOW:
         yield issue("PLAUS_TOTAL_SMALL", where, total=yuan(total), wan=wan(total))
     elif total < CENTS_TOTAL_BELOW:
@@ -192,22 +192,22 @@ def check_prior_year(ctx: Context) -> Iterator[Issue]:
     compared = list(_compared(ctx))
     for row, current, prior in compared:
         where = ctx.fixed_at("prior", row.key)
-        if current > 0 and prior > 0 and max(current, prior) >= PRIOR_SCALE_RATIO * min(current, prior):
-            prior_small = prior < current
+        if current > 0 and prior > 0 and current >= PRIOR_SCALE_RATIO * prior:
+            # Only 上年数 far below this year: a real unit's figure may fall 1,000-fold (pass-through money
+            # leaving the 年初预算), and this year's figures typed in 万元 are PLAUS_TOTAL_WAN's to find.
             yield issue("PLAUS_PRIOR_SCALE", where, label=row.label, current=yuan(current), prior=yuan(prior),
-                        times=_times(max(current, prior), min(current, prior)),
-                        which="上年数" if prior_small else "本年的明细",
-                        fix=f"如上年数是 {yuan(prior)} 万元，应填 {yuan(prior * WAN)}" if prior_small
-                        else "请检查本年各表是否以万元填写，本年明细应以元填写")
+                        times=_times(current, prior), which="上年数",
+                        fix=f"如上年数是 {yuan(prior)} 万元，应填 {yuan(prior * WAN)}")
         elif prior > 0 and current > LARGE_CHANGE_RATIO * prior and change_shows(current, prior):
             yield issue("PLAUS_CHANGE_LARGE", where, label=row.label, current=wan(current), prior=wan(prior),
                         times=_times(current, prior), limit=f"{LARGE_CHANGE_RATIO:f}")
     totals = [(row, current, prior) for row, current, prior in compared
               if row.key in ("income_total", "expenditure_total", "gpb_current_expenditure")]
     if totals and all(prior == 0 for _, _, prior in compared) and any(current > 0 for _, current, _ in totals):
-        row, current, _ = totals[0]
+        row, current, _ = next(((r, c, p) for r, c, p in totals if c > 0))
         reasons = "，其后接“变动原因”中填写的原因" if any(ctx.budget.reasons.values()) else ""
-        yield issue("PLAUS_PRIOR_ZERO", ctx.fixed_at("prior", row.key), current=wan(current), reasons=reasons)
+        yield issue("PLAUS_PRIOR_ZERO", ctx.fixed_at("prior", row.key), label=row.label, current=wan(current),
+                    reasons=reasons)
 
 
 # ---------------------------------------------------------------- the reason's wording
