@@ -27,6 +27,7 @@ from budget_author.build import BuildResult, build_document
 from budget_author.manifest import file_sha256
 from budget_author.issues import Issue, issue
 from budget_author.outputs import OutputError, plan_outputs
+from budget_author.render.pdf import RenderError
 from budget_author.workbook.read import InputError
 
 # Codes a half-written or still-locked file produces: worth a retry before reporting.
@@ -59,7 +60,8 @@ def build_round(workbook: Path, output: Path, draft: bool, number: int, *, retri
                 continue
             params = {"detail": "", "size": "", "limit": "", **exc.params}
             return Round(number, None, [issue(exc.code, **params)], time.perf_counter() - started, digest)
-        except OutputError as exc:  # a full disk, another build holding the output: the next save tries again
+        except (OutputError, RenderError) as exc:  # a full disk, a PDF held open, a render bound: the next save
+            # (even of the same content) tries again
             return Round(number, None, [issue(exc.code, **exc.params)], time.perf_counter() - started, digest)
         return Round(number, result, result.check.issues, time.perf_counter() - started, digest)
     raise AssertionError("unreachable")  # pragma: no cover
@@ -93,7 +95,7 @@ def watch_workbook(workbook: Path, output: Path | None = None, *, draft: bool = 
     on_round(last)
     for _changes in watch(workbook.parent, watch_filter=_is_the_workbook(workbook), debounce=debounce_ms,
                           step=step_ms, stop_event=stop_event, raise_interrupt=True):
-        if last.input_sha256 is not None and _sha256(workbook) == last.input_sha256:
+        if last.result is not None and last.input_sha256 is not None and _sha256(workbook) == last.input_sha256:
             continue  # the rest of a save the last round already read, or a save that changed nothing
         number += 1
         last = build_round(workbook, output, draft, number)

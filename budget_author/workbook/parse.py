@@ -357,12 +357,10 @@ class _Parser:
             sheet = raw.sheets.get(spec.key)
             if sheet is None:
                 self.result.missing.add(spec.key)
-                if spec.optional:  # added after version 1: an older workbook has none
-                    continue
                 renamed = self.renamed_as(spec)
                 if renamed is not None:
                     self.issues.append(issue("WB_SHEET_RENAMED", (renamed, None), title=spec.title, actual=renamed))
-                else:
+                elif not spec.optional:  # an optional sheet came after version 1: an older workbook has none
                     self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
                 continue
             for index, col in enumerate(spec.columns):
@@ -388,15 +386,17 @@ class _Parser:
     def renamed_as(self, spec: S.Sheet) -> str | None:
         """The title of a sheet the schema does not name whose header row (and, for a fixed-row sheet,
         row labels) are this sheet's: the clerk renamed it. None when no such sheet is unclaimed."""
-        def same(actual: list[Any], expected: list[str]) -> bool:
-            return len(actual) >= len(expected) and all(
-                same_label(a, e) for a, e in zip(actual, expected))
+        def same(actual: list[Any], expected: list[tuple[str, bool]]) -> bool:
+            """Each expected (label, optional) matches; an optional one may be blank (an older workbook)."""
+            actual = list(actual) + [None] * (len(expected) - len(actual))
+            return any(not _is_blank(a) for a in actual) and all(
+                same_label(a, label) or (optional and _is_blank(a)) for a, (label, optional) in zip(actual, expected))
 
         for title, (headers, labels) in self.raw.strays.items():
             if title in self._claimed:
                 continue
-            if same(headers, [c.header for c in spec.columns]) and (
-                    not spec.is_fixed or same(labels, [r.label for r in spec.fixed_rows])):
+            if same(headers, [(c.header, c.optional) for c in spec.columns]) and (
+                    not spec.is_fixed or same(labels, [(r.label, r.optional) for r in spec.fixed_rows])):
                 self._claimed.add(title)
                 return title
         return None

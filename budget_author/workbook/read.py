@@ -709,10 +709,11 @@ class _Reader:
                 _check_dimension(title, _dimension(self.package.read(part)))
                 scan = _SheetReader(self, part, title, width=S.MAX_COLUMNS, last_row=last_row,
                                     input_columns=frozenset()).read()
-            except (_Corrupt, InputError) as exc:
+            except (_Corrupt, InputError, ParseError, pyexpat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError,
+                    NotImplementedError) as exc:
                 if isinstance(exc, InputError) and exc.code != "FILE_SHEET_TOO_LARGE":
-                    raise
-                continue  # not one of ours: a stray sheet is ignored, as before
+                    raise  # the limits and the XML defences hold for every part read
+                continue  # a damaged sheet that is not one of ours: ignored, as before strays were read
             raw.strays[title] = ([c.value for c in scan.row(1)],
                                  [scan.row(n)[0].value for n in range(2, last_row + 1)])
 
