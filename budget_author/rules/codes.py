@@ -132,7 +132,9 @@ def check_economic_codes(ctx: Context) -> Iterator[Issue]:
             yield issue("CODE_GOV_UNKNOWN", ctx.at("basic_economic", "gov_code", untyped[0]),
                         related=[ctx.at("basic_economic", "gov_code", r) for r in untyped[1:]], also=also_at(untyped),
                         code=code, name=ctx.economic_dept.name(code) or typed,
-                        unit_kind="行政单位" if admin else "事业单位")
+                        unit_kind=(f"{ctx.budget.unit.unit_type}，按{'行政单位' if admin else '事业单位'}对照"
+                                   if ctx.budget.unit and ctx.budget.unit.unit_type
+                                   else ("行政单位" if admin else "事业单位")))
         govs: dict[str, list[int]] = {}
         for fact in facts:
             if gov := fact.gov_code or derived:
