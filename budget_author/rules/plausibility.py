@@ -165,12 +165,13 @@ def check_part_in_wan(ctx: Context) -> Iterator[Issue]:
                 yield issue("PLAUS_SHEET_WAN", where, related=[w for w, _ in suspects], title=S.sheet(key).title,
                             what=what, small=yuan(small), big=yuan(big), times=_times(big, small))
             continue
+        together = "这里" if len(suspects) == 1 else f"这里和其他 {len(suspects) - 1} 行（见相关单元格）一起"
         for where, amount in suspects:
             if where in named:
                 continue
             named.add(where)
-            yield issue("PLAUS_ROW_WAN", where, amount=yuan(amount), wan=yuan(amount * WAN), what=what,
-                        difference=yuan(big - small))
+            yield issue("PLAUS_ROW_WAN", where, related=[w for w, _ in suspects if w != where], amount=yuan(amount),
+                        wan=yuan(amount * WAN), what=what, difference=yuan(big - small), together=together)
 
 
 # ---------------------------------------------------------------- against the prior year
