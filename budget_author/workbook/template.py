@@ -230,6 +230,14 @@ def _guarded_validation(kind: S.Kind, choices: str | None, strict: bool, lists: 
     return _guarded(dv, title.rstrip(" *"), _prompt(kind, help_text, required, limit, code_scheme))
 
 
+# Numeric columns: Excel's validation type, the alert's title and message (every one a warning, every one >= 0).
+_NUMERIC = {
+    "money": ("decimal", "金额", "请填写以元为单位的非负数字，最多两位小数。"),
+    "int": ("whole", "应为整数", "请填写非负整数。"),
+    "number": ("decimal", "应为数字", "请填写非负数字。"),
+}
+
+
 def _validation(spec_kind: S.Kind, choices: str | None, strict: bool, lists: _ListSheet,
                 code_scheme: str | None = None) -> DataValidation | None:
     if spec_kind == "choice" and choices:
@@ -244,23 +252,12 @@ def _validation(spec_kind: S.Kind, choices: str | None, strict: bool, lists: _Li
         dv.errorTitle = "编码不在内置科目表中"
         dv.error = "内置科目表未收录该编码。如确属有效编码，可继续填写，并在“自定义科目”表中补充名称。"
         return dv
-    if spec_kind == "money":
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
+    if spec_kind in _NUMERIC:
+        kind, title, message = _NUMERIC[spec_kind]
+        dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1="0", allow_blank=True)
         dv.errorStyle = "warning"
-        dv.errorTitle = "金额"
-        dv.error = "请填写以元为单位的非负数字，最多两位小数。"
-        return dv
-    if spec_kind == "int":
-        dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        dv.errorStyle = "warning"
-        dv.errorTitle = "应为整数"
-        dv.error = "请填写非负整数。"
-        return dv
-    if spec_kind == "number":
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-        dv.errorStyle = "warning"
-        dv.errorTitle = "应为数字"
-        dv.error = "请填写非负数字。"
+        dv.errorTitle = title
+        dv.error = message
         return dv
     return None
 
