@@ -85,7 +85,7 @@ def _own_outputs(files: list[Path]) -> set[str]:
     names: set[str] = set()
     for path in files:
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
-            names.update(path.stem + suffix for suffix in (".pdf", ".html", ".manifest.json"))
+            names.update(output.name for output in plan_outputs(path, html=True).files())
     return names
 
 
