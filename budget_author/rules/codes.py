@@ -81,20 +81,28 @@ def _by_code(facts) -> dict[str, list]:
     return groups
 
 
+def _distinct_code_problem(ctx: Context, sheet: str, table: C.Classification, code: str, facts, length: int, level: str,
+                           classes_complete: bool) -> Issue | None:
+    """The one problem of a code typed on `facts`' rows (at the first row, the others related), or None."""
+    typed = next((f.name for f in facts if f.name), "")
+    rows = [f.row for f in facts]
+    problem = code_problem(table, code, typed, length, level, classes_complete=classes_complete)
+    if not problem:
+        return None
+    return issue(problem[0], ctx.at(sheet, "code", rows[0]), related=[ctx.at(sheet, "code", r) for r in rows[1:]],
+                 also=also_at(rows), **problem[1])
+
+
 @rule(codes=("CODE_MALFORMED", "CODE_NOT_LEAF_LEVEL", "CODE_ZERO_LEVEL", "CODE_CLASS_UNKNOWN",
              "CODE_NAME_NEEDED", "CODE_UNKNOWN", "CODE_NAME_MISMATCH"), needs=("expenditure", "custom_codes"))
 def check_functional_codes(ctx: Context) -> Iterator[Issue]:
     """功能分类: 项 level (7 digits), 类 among the 30, 款 and 项 named; typed name = official name.
     One problem per distinct code, at its first row, naming the code as typed."""
     for code, facts in _by_code(ctx.budget.expenditure).items():
-        typed = next((f.name for f in facts if f.name), "")
-        rows = [f.row for f in facts]
-        problem = code_problem(ctx.functional, code, typed, 7, "项", classes_complete=True)
+        problem = _distinct_code_problem(ctx, "expenditure", ctx.functional, code, facts, 7, "项", True)
         if problem:
-            yield issue(problem[0], ctx.at("expenditure", "code", rows[0]),
-                        related=[ctx.at("expenditure", "code", r) for r in rows[1:]], also=also_at(rows),
-                        **problem[1])
-            if problem[0] != "CODE_UNKNOWN":
+            yield problem
+            if problem.code != "CODE_UNKNOWN":
                 continue
         for fact in facts:
             if mismatch := _name_mismatch(ctx.functional, fact.code, fact.name):
@@ -112,13 +120,10 @@ def check_economic_codes(ctx: Context) -> Iterator[Issue]:
     admin = bool(b.unit and b.unit.is_admin)
     for code, facts in _by_code(b.basic_economic).items():
         typed = next((f.name for f in facts if f.name), "")
-        rows = [f.row for f in facts]
-        problem = code_problem(ctx.economic_dept, code, typed, 5, "款", classes_complete=False)
+        problem = _distinct_code_problem(ctx, "basic_economic", ctx.economic_dept, code, facts, 5, "款", False)
         if problem:
-            yield issue(problem[0], ctx.at("basic_economic", "code", rows[0]),
-                        related=[ctx.at("basic_economic", "code", r) for r in rows[1:]], also=also_at(rows),
-                        **problem[1])
-            if problem[0] != "CODE_UNKNOWN":
+            yield problem
+            if problem.code != "CODE_UNKNOWN":
                 continue
         for fact in facts:
             if mismatch := _name_mismatch(ctx.economic_dept, fact.code, fact.name):
