@@ -47,6 +47,19 @@ def total(facts: Iterable[Fact], *filters: Filter | None) -> Decimal:
     return sum((f.amount for f in facts if all(matches(f, flt) for flt in filters)), ZERO)
 
 
+# Every dataset a table spec may name, with its dimensions: the values a dimension can take, or None
+# for free values (codes, names, indexes). Profile validation checks every filter against this.
+DIMENSIONS: dict[str, dict[str, tuple[Any, ...] | None]] = {
+    "expenditure": {"code": None, "source": S.SOURCES, "kind": S.EXPENDITURE_KINDS, "period": S.PERIODS},
+    "income": {"source": S.SOURCES, "period": S.PERIODS},
+    "economic": {"code": None, "source": S.SOURCES, "cost": S.COST_KINDS},
+    "income_items": {"fund": S.INCOME_FUNDS, "code": None, "name": None},
+    "three_public": {"item": S.THREE_PUBLIC_ITEMS, "source": S.FISCAL_SOURCES, "kind": S.EXPENDITURE_KINDS},
+    "admin_running": {"source": S.FISCAL_SOURCES},
+    "projects": {"project": None, "source": S.SOURCES, "period": S.PERIODS},
+}
+
+
 def datasets(b: Budget) -> dict[str, list[Fact]]:
     """Every dataset a table spec may name."""
     projects = []

@@ -48,7 +48,7 @@ class Report:
 
 def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
     """Every figure the document shows, computed once, from a budget that checked clean."""
-    profile = profile or load_profile("shanxi")
+    profile = profile or load_profile()
     unit = budget.unit
     if unit is None:
         raise ValueError("compute_report needs a budget whose 单位信息 parsed")

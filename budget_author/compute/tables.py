@@ -240,3 +240,54 @@ def build_table(spec: Spec, budget: Budget, data: dict[str, list[Fact]], names: 
         landscape=bool(spec.get("landscape")),
     )
 
+
+
+# ---------------------------------------------------------------- validation (profiles.spec)
+_COMMON_KEYS = {"number", "title", "rows", "landscape", "widths", "header", "columns", "scope"}
+_BUILDER_KEYS = {
+    "functional": set(), "economic": set(), "income_items": set(),
+    "soe_balance": {"income_scope"}, "balance": {"income_rows", "footer"},
+    "fixed": {"dataset", "fixed_rows", "unit_row"}, "projects": set(),
+}
+# The dataset each builder's columns (and scope) filter.
+_BUILDER_DATASET = {"functional": "expenditure", "economic": "economic", "income_items": "income_items",
+                    "soe_balance": "expenditure", "balance": "expenditure", "projects": "projects"}
+
+
+def validate_table(spec: Spec, where: str) -> None:
+    """One table spec: its keys, its builder, and every filter against the dataset it reads."""
+    from budget_author.profiles import ProfileError
+    from budget_author.profiles.spec import check_filter
+
+    kind = spec.get("rows")
+    if kind not in BUILDERS:
+        raise ProfileError(f"{where}: rows = “{kind}” 不是已知的行来源；可用：{'、'.join(BUILDERS)}")
+    for key in ("number", "title", "widths", "header"):
+        if key not in spec:
+            raise ProfileError(f"{where}: 缺少必填的键“{key}”")
+    unknown = set(spec) - _COMMON_KEYS - _BUILDER_KEYS[kind]
+    if unknown:
+        raise ProfileError(f"{where}: 未知的键（拼写错误？）：{'、'.join(sorted(unknown))}")
+    dataset = spec.get("dataset") if kind == "fixed" else _BUILDER_DATASET[kind]
+    check_filter(spec.get("scope"), dataset, f"{where} scope")
+    for index, column in enumerate(spec.get("columns", [])):
+        extra = set(column) - {"key", "filter", "label"}
+        if extra or "key" not in column:
+            raise ProfileError(f"{where} columns[{index}]: 列只能有 key、filter、label，实为 {sorted(column)}")
+        check_filter(column.get("filter"), dataset, f"{where} columns[{index}]（{column['key']}）")
+    if kind == "soe_balance":
+        check_filter(spec.get("income_scope"), "income_items", f"{where} income_scope")
+    if kind == "balance":
+        for index, row in enumerate(spec.get("income_rows", [])):
+            check_filter(row.get("filter"), "income", f"{where} income_rows[{index}]")
+        for index, foot in enumerate(spec.get("footer", [])):
+            extra = set(foot) - {"left", "income", "right", "sums"}
+            if extra:
+                raise ProfileError(f"{where} footer[{index}]: 未知的键：{'、'.join(sorted(extra))}")
+            check_filter(foot.get("income"), "income", f"{where} footer[{index}] income")
+    if kind == "fixed":
+        for index, row in enumerate(spec.get("fixed_rows", [])):
+            extra = set(row) - {"key", "label", "filter", "indent"}
+            if extra:
+                raise ProfileError(f"{where} fixed_rows[{index}]: 未知的键：{'、'.join(sorted(extra))}")
+            check_filter(row.get("filter"), dataset, f"{where} fixed_rows[{index}]（{row.get('label')}）")

@@ -1,0 +1,76 @@
+"""Profiles are validated when loaded: a typo names the file, the table and the key."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from budget_author import profiles
+from budget_author.profiles import ProfileError, load_profile
+
+
+@pytest.fixture
+def profile_copy(tmp_path, monkeypatch):
+    """A copy of the default profile under another name, found through BUDGET_AUTHOR_PROFILES."""
+    def make(name: str = "copy") -> Path:
+        folder = tmp_path / name
+        shutil.copytree(load_profile().folder, folder, ignore=shutil.ignore_patterns("__pycache__"))
+        text = (folder / "profile.toml").read_text(encoding="utf-8")
+        (folder / "profile.toml").write_text(text.replace(f'name = "{profiles.DEFAULT}"', f'name = "{name}"', 1),
+                                             encoding="utf-8")
+        return folder
+
+    monkeypatch.setenv(profiles.ENVIRONMENT_VARIABLE, str(tmp_path))
+    load_profile.cache_clear()
+    yield make
+    load_profile.cache_clear()
+
+
+def test_every_built_in_profile_validates():
+    for name in profiles.BUILT_IN:
+        assert load_profile(name).name == name
+
+
+def test_a_profile_folder_from_the_environment_loads(profile_copy):
+    profile_copy("bureau")
+    assert "bureau" in profiles.available()
+    assert load_profile("bureau").tables == load_profile().tables
+
+
+def test_a_misspelt_filter_dimension_is_an_error_naming_table_and_key(profile_copy):
+    folder = profile_copy()
+    text = (folder / "tables.toml").read_text(encoding="utf-8")
+    (folder / "tables.toml").write_text(text.replace('{key = "basic", filter = {kind = "基本支出"}}',
+                                                     '{key = "basic", filter = {kinds = "基本支出"}}', 1),
+                                        encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile("copy")
+    message = str(caught.value)
+    assert "tables.toml" in message and "表 3" in message and "kinds" in message
+
+
+def test_an_impossible_filter_value_is_an_error(profile_copy):
+    folder = profile_copy()
+    text = (folder / "tables.toml").read_text(encoding="utf-8")
+    (folder / "tables.toml").write_text(text.replace('filter = {kind = "基本支出"}', 'filter = {kind = "基本"}', 1),
+                                        encoding="utf-8")
+    with pytest.raises(ProfileError, match="基本"):
+        load_profile("copy")
+
+
+def test_an_unknown_key_in_profile_toml_is_an_error(profile_copy):
+    folder = profile_copy()
+    with (folder / "profile.toml").open("a", encoding="utf-8") as handle:
+        handle.write('\n[parts2]\noverview = "x"\n')
+    with pytest.raises(ProfileError, match="parts2"):
+        load_profile("copy")
+
+
+def test_an_unknown_profile_names_the_known_ones():
+    with pytest.raises(ProfileError) as caught:
+        load_profile("atlantis")
+    assert profiles.DEFAULT in str(caught.value)
+    with pytest.raises(ProfileError):
+        load_profile("../shanxi")
