@@ -56,7 +56,11 @@ DIMENSIONS: dict[str, dict[str, tuple[Any, ...] | None]] = {
     "income_items": {"fund": S.INCOME_FUNDS, "code": None, "name": None},
     "three_public": {"item": S.THREE_PUBLIC_ITEMS, "source": S.FISCAL_SOURCES, "kind": S.EXPENDITURE_KINDS},
     "admin_running": {"source": S.FISCAL_SOURCES},
-    "projects": {"project": None, "source": S.SOURCES, "period": S.PERIODS},
+    "projects": {"project": None, "source": S.SOURCES, "period": S.PERIODS, "category": S.PROJECT_CATEGORIES,
+                 "published": (True, False)},
+    "procurement": {"item": ("goods", "works", "services")},
+    "vehicles": {"kind": tuple(label for _, label in S.VEHICLE_KINDS)},
+    "上年预算.totals": {"name": tuple(row.key for row in S.PRIOR_ROWS)},
 }
 
 
@@ -64,10 +68,11 @@ def datasets(b: Budget) -> dict[str, list[Fact]]:
     """Every dataset a table spec may name."""
     projects = []
     for index, p in enumerate(b.projects):
+        about = {"project": index, "category": p.category, "published": p.published}
         for source, amount in p.current.items():
-            projects.append(Fact({"project": index, "source": source, "period": S.PERIOD_CURRENT}, amount))
+            projects.append(Fact({**about, "source": source, "period": S.PERIOD_CURRENT}, amount))
         for source, amount in p.carryover.items():
-            projects.append(Fact({"project": index, "source": source, "period": S.PERIOD_CARRYOVER}, amount))
+            projects.append(Fact({**about, "source": source, "period": S.PERIOD_CARRYOVER}, amount))
     return {
         "expenditure": [Fact({"code": f.code, "source": f.source, "kind": f.kind, "period": f.period}, f.amount)
                         for f in b.expenditure],
@@ -78,4 +83,7 @@ def datasets(b: Budget) -> dict[str, list[Fact]]:
         "three_public": [Fact({"item": f.item, "source": f.source, "kind": f.kind}, f.amount) for f in b.three_public],
         "admin_running": [Fact({"source": s}, a) for s, a in b.admin_running.items()],
         "projects": projects,
+        "procurement": [Fact({"item": item}, amount) for item, amount in b.procurement.items() if amount is not None],
+        "vehicles": [Fact({"kind": label}, Decimal(count)) for label, count in (b.assets.vehicles.items() if b.assets else ())],
+        "上年预算.totals": [Fact({"name": key}, amount) for key, amount in b.prior.items() if amount is not None],
     }

@@ -1,25 +1,46 @@
-"""The figures of 第三部分 (情况说明): computed once, registered by key, formatted for sentences.
+"""The figures of the narrative (情况说明): declared in the profile, computed here, registered by key.
 
-The wording choices that depend on figures (增加/减少, 增长/下降, 持平) are made here,
-in `change`, and nowhere else; the profile's sentences only place them.
+A profile section declares its figures as data (`[narrative.sections.figures]` in profile.toml):
+each is one expression over the same datasets the tables read (compute.facts), and the engine
+evaluates it, formats it, and registers it as `narrative.<section>.<key>`. The sentence templates
+then only place the shown texts and choose words (the wording flags come from compute.compare).
+No section is written in Python.
+
+Expressions (exactly one kind per figure):
+- `sum = DATASET` (+ `filter`): money in 元, summed over the dataset's facts;
+- `value = "path.on.budget"`: a typed value of the model (assets.floor_area, unit.is_admin, …);
+- `share = [PART, WHOLE]`: PART / WHOLE × 100;
+- `change = CURRENT` with `prior = PRIOR` (+ `reason`): compute.compare of the two;
+- `count = DATASET` with `distinct = DIMENSION`: how many distinct values have a non-zero sum;
+- `zero = [A, B, …]`: true when every operand is zero;
+- `names = DATASET` (+ `filter`, `order`): the names of the codes with a non-zero amount;
+- `each = "codes" | "items"` with `figures`: a loop. `codes` walks the code hierarchy of `dataset`
+  at `level` (non-zero only); `items` walks a fixed list. Inside the loop, sums over the loop's
+  dataset are restricted to the item, and `{code}` / `{key}` in filters and keys name the item.
+An operand is the name of another figure (looked up in the loop item, then the section, then
+`一.income.total`-style in any earlier section) or an inline expression.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Callable, Union
 
-from budget_author.classification import cost_kind
-from budget_author.compute import aggregate as A
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from budget_author.compute.compare import compare
+from budget_author.compute.facts import Fact, select
 from budget_author.compute.names import Names
 from budget_author.compute.view import Figures
 from budget_author.display import narrative_amount, percent, plain_number, share
 from budget_author.model import Budget
-from budget_author.money import round_half_up, to_wan
 from budget_author.workbook import schema as S
 
-GPB, GF, SOE = S.FISCAL_SOURCES
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
 # The lead-ins a clerk types before a reason; the sentence already says 主要原因是.
 _REASON_LEAD = re.compile(
     r"^(?:主要原因(?:是|为|在于|系)?|原因(?:是|为|在于|系)|主要是由于|主要是因为|主要是|主要由于|主要因为|主要系"
@@ -32,234 +53,285 @@ def clean_reason(text: str) -> str:
     return text.rstrip("。；;，, ")
 
 
-class _Narrative:
-    def __init__(self, budget: Budget, figures: Figures, names: Names):
+# ---------------------------------------------------------------- the declaration
+KINDS = ("sum", "value", "share", "change", "count", "zero", "names", "each")
+FORMATS = ("money", "percent", "count", "area", "date", "text", "flag")
+
+
+class Item(BaseModel):
+    """One entry of a fixed loop: its key (in figure keys), its label, and the filter it adds."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    key: str
+    label: str = ""
+    filter: dict[str, Any] = {}
+
+
+class FigureSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    # the kind: exactly one
+    sum: str | None = None
+    value: str | None = None
+    share: list[Union[str, "FigureSpec"]] | None = None
+    change: Union[str, "FigureSpec", None] = None
+    count: str | None = None
+    zero: list[Union[str, "FigureSpec"]] | None = None
+    names: str | None = None
+    each: str | None = None
+    # modifiers
+    filter: dict[str, Any] | None = None
+    key: str | None = None  # the figure key below narrative.<section>.; default: the figure's name
+    format: str | None = None
+    blank_zero: bool = False  # zero or missing shows as "" and is not registered
+    prior: Union[str, "FigureSpec", None] = None
+    reason: str | None = None  # the key of the 变动原因 text
+    distinct: str | None = None
+    order: str = "code"  # names: "code" or "workbook" (文档选项's 列举顺序)
+    dataset: str | None = None  # each: the dataset the loop walks and restricts
+    level: int | None = None  # each = "codes": 3 (类), 5 (款), 7 (项)
+    items: list[Item] | None = None  # each = "items"
+    figures: dict[str, "FigureSpec"] | None = None  # each: the figures of every item
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "FigureSpec":
+        kinds = [kind for kind in KINDS if getattr(self, kind) is not None]
+        if len(kinds) != 1:
+            raise ValueError(f"一个数字只能有一种计算方式（{'、'.join(KINDS)}），实为：{kinds or '无'}")
+        if self.format is not None and self.format not in FORMATS:
+            raise ValueError(f"format 只能是 {'、'.join(FORMATS)}")
+        if self.change is not None and self.prior is None:
+            raise ValueError("change 需要 prior（比较的上年数）")
+        if self.each is not None:
+            if self.each not in ("codes", "items") or not self.dataset or self.figures is None:
+                raise ValueError("each 只能是 codes 或 items，且需要 dataset 和 figures")
+            if self.each == "codes" and self.level not in (3, 5, 7):
+                raise ValueError("each = \"codes\" 需要 level = 3、5 或 7")
+            if self.each == "items" and not self.items:
+                raise ValueError("each = \"items\" 需要 items")
+        return self
+
+
+Operand = Union[str, FigureSpec]
+
+
+# ---------------------------------------------------------------- evaluation
+@dataclass
+class _Scope:
+    """Where names resolve: a loop item's figures, then its section's, then earlier sections'."""
+
+    section: str
+    values: dict[str, Any] = field(default_factory=dict)  # name → raw value
+    parent: "_Scope | None" = None
+    item: dict[str, str] = field(default_factory=dict)  # code / key / label of a loop item
+    restrict: tuple[str, Callable[[Fact], bool]] | None = None  # (dataset, predicate) of a loop item
+
+    def lookup(self, name: str) -> Any:
+        scope: _Scope | None = self
+        while scope is not None:
+            if name in scope.values:
+                return scope.values[name]
+            scope = scope.parent
+        raise KeyError(name)
+
+
+def _nest(out: dict[str, Any], name: str, shown: Any) -> None:
+    *path, last = name.split(".")
+    for part in path:
+        out = out.setdefault(part, {})
+    out[last] = shown
+
+
+class NarrativeEngine:
+    def __init__(self, budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names):
         self.b = budget
+        self.data = data
         self.figures = figures
         self.names = names
+        self.sections: dict[str, _Scope] = {}
+        self.root = _Scope("")
 
-    def money(self, key: str, yuan: Decimal) -> str:
-        return self.figures.add(f"narrative.{key}", yuan, narrative_amount(yuan), "元")
+    # ------------------------------------------------------------ formatting and registering
+    def register(self, scope: _Scope, key: str, value: Any, fmt: str, blank_zero: bool = False) -> Any:
+        if fmt == "flag":
+            return bool(value)
+        if fmt == "text":
+            return "" if value is None else str(value)
+        if fmt == "date":
+            return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+        if value is None and fmt == "money" and not blank_zero:
+            value = ZERO  # a sum of nothing, or a money value the workbook left blank
+        if value is None or (blank_zero and not value):
+            return ""
+        full = f"narrative.{scope.section}.{key}"
+        if fmt == "money":
+            return self.figures.add(full, value, narrative_amount(value), "元")
+        if fmt == "percent":
+            return self.figures.add(full, value, percent(value), "%")
+        if fmt == "count":
+            return self.figures.add(full, Decimal(value), str(int(value)), "个")
+        if fmt == "area":
+            return self.figures.add(full, value, plain_number(value), "平方米")
+        raise ValueError(fmt)
 
-    def pct(self, key: str, part: Decimal, whole: Decimal) -> str:
-        value = share(part, whole)
-        return self.figures.add(f"narrative.{key}", value, percent(value), "%")
+    # ------------------------------------------------------------ evaluation
+    def facts(self, dataset: str, flt: dict[str, Any] | None, scope: _Scope) -> list[Fact]:
+        if dataset not in self.data:
+            raise KeyError(f"unknown dataset {dataset}")
+        facts = self.data[dataset]
+        s: _Scope | None = scope
+        while s is not None:
+            if s.restrict and s.restrict[0] == dataset:
+                facts = [f for f in facts if s.restrict[1](f)]
+            s = s.parent
+        return select(facts, self._filled(flt, scope))
 
-    def count(self, key: str, n: int) -> str:
-        return self.figures.add(f"narrative.{key}", Decimal(n), str(n), "个")
+    @staticmethod
+    def _filled(flt: dict[str, Any] | None, scope: _Scope) -> dict[str, Any] | None:
+        """A filter with {code} / {key} / {label} of the enclosing loop items filled in."""
+        if not flt:
+            return flt
+        fields: dict[str, str] = {}
+        s: _Scope | None = scope
+        while s is not None:
+            fields = {**s.item, **fields}
+            s = s.parent
+        return {dim: value.format(**fields) if isinstance(value, str) and "{" in value else value
+                for dim, value in flt.items()}
 
-    def part(self, key: str, part: Decimal, whole: Decimal) -> dict[str, str]:
-        return {"amount": self.money(f"{key}.amount", part), "share": self.pct(f"{key}.share", part, whole)}
+    def operand(self, op: Operand, scope: _Scope) -> Any:
+        if isinstance(op, str):
+            if "." in op and op.split(".", 1)[0] in self.sections:
+                section, rest = op.split(".", 1)
+                return self.sections[section].lookup(rest)
+            return scope.lookup(op)
+        return self.raw(op, scope)
 
-    def change(self, key: str, current: Decimal, prior: Decimal | None, reason_key: str | None) -> dict[str, Any]:
-        """Year-over-year change, worded. Shown equal when it rounds to 0.00 万元."""
-        prior = prior if prior is not None else A.ZERO
-        difference = current - prior
-        same = round_half_up(to_wan(difference)) == 0
-        ratio = share(abs(difference), prior)
-        if not same and ratio is not None and round_half_up(ratio) == 0:
-            ratio = None  # no sentence says 增长0.00%: a change too small to show as a percent is worded without one
-        reason = clean_reason(self.b.reasons.get(reason_key, "")) if reason_key else ""
+    def raw(self, spec: FigureSpec, scope: _Scope) -> Any:
+        """The exact value of an expression (no registering)."""
+        if spec.sum is not None:
+            return sum((f.amount for f in self.facts(spec.sum, spec.filter, scope)), ZERO)
+        if spec.value is not None:
+            return self.path(spec.value)
+        if spec.share is not None:
+            part, whole = (self.operand(op, scope) for op in spec.share)
+            return share(part or ZERO, whole or ZERO)
+        if spec.count is not None:
+            totals: dict[Any, Decimal] = {}
+            for fact in self.facts(spec.count, spec.filter, scope):
+                key = fact.dims.get(spec.distinct)
+                totals[key] = totals.get(key, ZERO) + fact.amount
+            return sum(1 for amount in totals.values() if amount != 0)
+        if spec.zero is not None:
+            return all(not (self.operand(op, scope) or ZERO) for op in spec.zero)
+        raise ValueError("not a scalar expression")
+
+    def path(self, dotted: str) -> Any:
+        value: Any = self.b
+        for part in dotted.split("."):
+            if value is None:
+                return None
+            value = getattr(value, part)
+        return value
+
+    def default_format(self, spec: FigureSpec) -> str:
+        if spec.format:
+            return spec.format
+        if spec.share is not None:
+            return "percent"
+        if spec.count is not None:
+            return "count"
+        if spec.zero is not None:
+            return "flag"
+        return "money"
+
+    def evaluate(self, name: str, spec: FigureSpec, scope: _Scope, key: str) -> Any:
+        """Evaluate, register and return what the template sees; the raw value goes into the scope."""
+        if spec.each is not None:
+            return self.loop(name, spec, scope, key)
+        if spec.names is not None:
+            shown = self.code_names(spec, scope)
+            scope.values[name] = shown
+            return shown
+        if spec.change is not None:
+            return self.change(name, spec, scope, key)
+        value = self.raw(spec, scope)
+        scope.values[name] = value
+        return self.register(scope, key, value, self.default_format(spec), spec.blank_zero)
+
+    def change(self, name: str, spec: FigureSpec, scope: _Scope, key: str) -> dict[str, Any]:
+        current = self.operand(spec.change, scope)
+        prior = self.operand(spec.prior, scope)
+        c = compare(current, prior)
+        scope.values[name] = c
+        ratio = c.shown_ratio()
+        reason = ""
+        if spec.reason:
+            reason_key = self._filled({"reason": spec.reason}, scope)["reason"]
+            reason = clean_reason(self.b.reasons.get(reason_key, ""))
         return {
-            "same": same,
-            "up": difference > 0,
-            "amount_verb": "增加" if difference > 0 else "减少",
-            "percent_verb": "增长" if difference > 0 else "下降",
-            "amount": self.money(f"{key}.change", abs(difference)),
-            "percent": self.figures.add(f"narrative.{key}.change_percent", ratio, percent(ratio), "%")
-            if ratio is not None else "",
+            "same": c.same,
+            "up": c.up,
+            "zero_base": c.zero_base,
+            "amount_verb": "增加" if c.up else "减少",
+            "percent_verb": "增长" if c.up else "下降",
+            "amount": self.register(scope, key, abs(c.difference), "money"),
+            "percent": self.register(scope, f"{key}_percent", ratio, "percent") if ratio is not None else "",
             "reason": reason,
         }
 
+    def code_names(self, spec: FigureSpec, scope: _Scope) -> list[str]:
+        facts = [f for f in self.facts(spec.names, spec.filter, scope) if f.amount]
+        typed = [f.dims["code"] for f in facts]
+        if spec.order == "workbook" and self.b.options.list_order == S.LIST_ORDERS[1]:
+            codes = list(dict.fromkeys(typed))
+        else:
+            codes = sorted(set(typed))
+        lookup = self.names.economic if spec.names == "economic" else self.names.functional
+        return [lookup(code) for code in codes]
+
+    def loop(self, name: str, spec: FigureSpec, scope: _Scope, key: str) -> list[dict[str, Any]]:
+        dataset = spec.dataset
+        items: list[tuple[dict[str, str], Callable[[Fact], bool]]] = []
+        if spec.each == "codes":
+            level = spec.level
+            facts = self.facts(dataset, spec.filter, scope)
+            amounts: dict[str, Decimal] = {}
+            for fact in facts:
+                code = fact.dims["code"]
+                if len(code) >= level:
+                    amounts[code[:level]] = amounts.get(code[:level], ZERO) + fact.amount
+            for code in sorted(c for c, amount in amounts.items() if amount != 0):
+                name_of = self.names.economic if dataset.endswith("economic") else self.names.functional
+                fields = {"code": code, "key": code, "label": name_of(code), "name": name_of(code)}
+                items.append((fields, lambda f, p=code, flt=spec.filter: f.dims["code"].startswith(p)
+                              and select([f], flt) != []))
+        else:
+            for item in spec.items:
+                fields = {"key": item.key, "code": item.key, "label": item.label, "name": item.label}
+                flt = {**(spec.filter or {}), **item.filter}
+                items.append((fields, lambda f, flt=flt: select([f], flt) != []))
+        out = []
+        raws = []
+        for fields, predicate in items:
+            inner = _Scope(scope.section, parent=scope, item=fields, restrict=(dataset, predicate))
+            shown: dict[str, Any] = {**fields}
+            for figure_name, figure in (spec.figures or {}).items():
+                figure_key = (figure.key or f"{key}.{{key}}.{figure_name}").format(**fields)
+                _nest(shown, figure_name, self.evaluate(figure_name, figure, inner, figure_key))
+            shown["raw"] = {k: v for k, v in inner.values.items()}
+            out.append(shown)
+            raws.append(inner.values)
+        scope.values[name] = raws
+        return out
+
     # ------------------------------------------------------------ sections
-    def build(self) -> dict[str, Any]:
-        b = self.b
-        unit = b.unit
-        n: dict[str, Any] = {"year": unit.year, "prior_year": unit.year - 1, "unit": unit.name,
-                             "unit_type": unit.unit_type, "level": unit.level,
-                             "project_wording": b.options.project_wording or S.PROJECT_WORDINGS[0]}
-        n["income"] = self.income()
-        n["expenditure"] = self.expenditure()
-        n["fiscal"] = self.fiscal()
-        n["gpb"] = self.gpb()
-        n["basic"] = self.basic()
-        n["three_public"] = self.three_public()
-        n["admin_running"] = self.admin_running()
-        n["procurement"] = self.procurement()
-        n["performance"] = self.performance()
-        n["assets"] = self.assets()
-        return n
-
-    def income(self) -> dict[str, Any]:
-        b = self.b
-        total = A.income(b)
-        shares = {key: self.part(f"二.{key}", A.income(b, source=source, period=S.PERIOD_CURRENT), total)
-                  for key, source in S.SOURCE_KEYS.items()}
-        shares["carryover"] = self.part("二.carryover", A.income(b, period=S.PERIOD_CARRYOVER), total)
-        return {
-            "total": self.money("一.income.total", total),
-            "current": self.money("一.income.current", A.income(b, period=S.PERIOD_CURRENT)),
-            "carryover": self.money("一.income.carryover", A.income(b, period=S.PERIOD_CARRYOVER)),
-            "change": self.change("一.income", total, b.prior.get("income_total"), "income_total"),
-            "shares": shares,
-        }
-
-    def expenditure(self) -> dict[str, Any]:
-        b = self.b
-        total = A.expenditure(b)
-        return {
-            "total": self.money("一.expenditure.total", total),
-            "current": self.money("一.expenditure.current", A.expenditure(b, period=S.PERIOD_CURRENT)),
-            "carryover": self.money("一.expenditure.carryover", A.expenditure(b, period=S.PERIOD_CARRYOVER)),
-            "change": self.change("一.expenditure", total, b.prior.get("expenditure_total"), "expenditure_total"),
-            "basic": self.part("三.basic", A.expenditure(b, kind=S.KIND_BASIC), total),
-            "project": self.part("三.project", A.expenditure(b, kind=S.KIND_PROJECT), total),
-        }
-
-    def fiscal(self) -> dict[str, Any]:
-        b = self.b
-        fiscal_income = [A.income(b, source=s) for s in S.FISCAL_SOURCES]
-        classes = []
-        for klass in self.names.functional_classes():
-            amount = sum((A.expenditure(b, source=s, prefix=klass) for s in S.FISCAL_SOURCES), A.ZERO)
-            if amount:
-                classes.append({"name": self.names.functional(klass), "amount": self.money(f"四.class.{klass}", amount)})
-        return {
-            "total": self.money("四.total", sum(fiscal_income, A.ZERO)),
-            "gpb": self.money("四.gpb", fiscal_income[0]),
-            "gf": self.money("四.gf", fiscal_income[1]),
-            "soe": self.money("四.soe", fiscal_income[2]),
-            "current": self.money("四.current", sum((A.income(b, source=s, period=S.PERIOD_CURRENT)
-                                                    for s in S.FISCAL_SOURCES), A.ZERO)),
-            "carryover": self.money("四.carryover", sum((A.income(b, source=s, period=S.PERIOD_CARRYOVER)
-                                                        for s in S.FISCAL_SOURCES), A.ZERO)),
-            "classes": classes,
-        }
-
-    def gpb(self) -> dict[str, Any]:
-        b = self.b
-        current = A.expenditure(b, source=GPB, period=S.PERIOD_CURRENT)
-        classes = []
-        for klass in self.names.functional_classes():
-            amount = A.expenditure(b, source=GPB, period=S.PERIOD_CURRENT, prefix=klass)
-            if amount:
-                classes.append({
-                    "code": klass,
-                    "name": self.names.functional(klass),
-                    "value": amount,
-                    "fraction": amount / current,
-                    **self.part(f"五.class.{klass}", amount, current),
-                })
-        return {
-            "current": self.money("五.current", current),
-            "change": self.change("五", current, b.prior.get("gpb_current_expenditure"), None),
-            "classes": classes,
-        }
-
-    def basic(self) -> dict[str, Any]:
-        b = self.b
-        facts = [f for f in b.basic_economic if f.source == GPB]
-
-        def group(cost: str, key: str) -> dict[str, Any]:
-            typed = [f.code for f in facts if f.amount and cost_kind(f.code) == cost]
-            # 按填写顺序: the order of the 基本支出经济分类 rows; else code order (the standard's)
-            codes = list(dict.fromkeys(typed)) if b.options.list_order == S.LIST_ORDERS[1] else sorted(set(typed))
-            return {"amount": self.money(f"六.{key}", A.economic(b, source=GPB, cost=cost)),
-                    "names": [self.names.economic(c) for c in codes]}
-
-        return {
-            "total": self.money("六.total", A.economic(b, source=GPB)),
-            "personnel": group("人员经费", "personnel"),
-            "public_use": group("公用经费", "public_use"),
-        }
-
-    def three_public(self) -> dict[str, Any]:
-        b = self.b
-        total = A.three_public(b)
-        prior_total = b.prior.get("three_public_total") or A.ZERO
-        order = ("abroad", "reception", "vehicle_running", "vehicle_purchase")
-        items = []
-        for key in order:
-            item = S.THREE_PUBLIC_KEYS[key]
-            amount = A.three_public(b, item=item)
-            items.append({
-                "label": "因公出国（境）费" if key == "abroad" else item,
-                "amount": self.money(f"七.{key}", amount),
-                "change": self.change(f"七.{key}", amount, b.prior.get(key), key),
-            })
-        return {
-            "none": total == 0 and prior_total == 0,
-            "total": self.money("七.total", total),
-            "change": self.change("七.total", total, b.prior.get("three_public_total"), "three_public_total"),
-            "entries": items,
-        }
-
-    def admin_running(self) -> dict[str, Any]:
-        b = self.b
-        amount = A.admin_running(b)
-        return {
-            "applicable": bool(b.unit.is_admin),
-            "amount": self.money("八.amount", amount),
-            "change": self.change("八", amount, b.prior.get("admin_running"), "admin_running"),
-        }
-
-    def procurement(self) -> dict[str, Any]:
-        p = self.b.procurement
-        values = {key: p.get(key) or A.ZERO for key in ("goods", "works", "services")}
-        return {"total": self.money("九.total", sum(values.values(), A.ZERO)),
-                **{key: self.money(f"九.{key}", value) for key, value in values.items()}}
-
-    def performance(self) -> dict[str, Any]:
-        b = self.b
-        overall = b.overall_performance
-        projects = [p for p in b.projects if p.current_total]
-        # 部门（单位）项目支出总额: the 项目支出 of section 三 (carry-over included), as both references use it
-        project_total = A.expenditure(b, kind=S.KIND_PROJECT)
-
-        def categories(chosen, key: str) -> list[dict[str, Any]]:
-            out = []
-            for index, name in enumerate(S.PROJECT_CATEGORIES):
-                mine = [p for p in chosen if p.category == name]
-                out.append({"name": name, "count": self.count(f"十.{key}.{index}.count", len(mine)),
-                            "amount": self.money(f"十.{key}.{index}.amount", A.total(p.current_total for p in mine))})
-            return out
-
-        published = [p for p in projects if p.published]
-        published_amount = A.total(p.current_total for p in published)
-        return {
-            "overall": {
-                "compiled": overall.is_compiled if overall else False,
-                "count": self.count("十.overall.count", overall.count) if overall and overall.count else "",
-                "amount": self.money("十.overall.amount", overall.amount if overall else A.ZERO),
-            },
-            "projects": {
-                "count": self.count("十.projects.count", len(projects)),
-                "amount": self.money("十.projects.amount", A.total(p.current_total for p in projects)),
-                "categories": categories(projects, "projects"),
-                "published": {
-                    "count": self.count("十.published.count", len(published)),
-                    "amount": self.money("十.published.amount", published_amount),
-                    "share": self.pct("十.published.share", published_amount, project_total),
-                    "categories": categories(published, "published"),
-                },
-            },
-        }
-
-    def assets(self) -> dict[str, Any]:
-        a = self.b.assets
-        if a is None:
-            return {}
-        return {
-            "as_of": f"{a.as_of.year}年{a.as_of.month}月{a.as_of.day}日",
-            "quota": self.count("十一.vehicle_quota", a.vehicle_quota),
-            "actual": self.count("十一.vehicles_actual", a.vehicles_actual),
-            "vehicles": [{"label": label, "count": self.count(f"十一.vehicles.{key}", a.vehicles[label])}
-                         for key, label in S.VEHICLE_KINDS],
-            "floor_area": self.figures.add("narrative.十一.floor_area", a.floor_area, plain_number(a.floor_area),
-                                           "平方米"),
-            "equipment_50": self.count("十一.equipment_50", a.equipment_50),
-            "equipment_100": self.count("十一.equipment_100", a.equipment_100),
-        }
+    def section(self, section_key: str, figures: dict[str, FigureSpec]) -> dict[str, Any]:
+        scope = _Scope(section_key, parent=self.root)
+        self.sections[section_key] = scope
+        shown: dict[str, Any] = {}
+        for name, spec in figures.items():
+            _nest(shown, name, self.evaluate(name, spec, scope, spec.key or name))
+        return shown
 
 
 # How the parts of a narrative figure's key read in the redline.
@@ -294,11 +366,23 @@ def _label(parts: list[str], names: Names) -> tuple[str, str]:
     return " ".join(words) or "金额", measure
 
 
-def narrative_figures(budget: Budget, figures: Figures, names: Names,
-                      section_titles: dict[str, str] | None = None) -> dict[str, Any]:
-    n = _Narrative(budget, figures, names).build()
+def globals_of(budget: Budget) -> dict[str, Any]:
+    unit = budget.unit
+    return {"year": unit.year, "prior_year": unit.year - 1, "unit": unit.name, "unit_type": unit.unit_type,
+            "level": unit.level, "project_wording": budget.options.project_wording or S.PROJECT_WORDINGS[0]}
+
+
+def narrative_figures(budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names,
+                      sections: list[dict[str, Any]]) -> dict[str, Any]:
+    """`n` for the sentence templates: the globals, and each section's figures under its key."""
+    engine = NarrativeEngine(budget, data, figures, names)
+    n = globals_of(budget)
+    for section in sections:
+        specs = {name: FigureSpec.model_validate(spec) for name, spec in section.get("figures", {}).items()}
+        n[section["key"]] = engine.section(section["key"], specs)
+    titles = {s["key"]: s["title"] for s in sections}
     for key in [k for k in figures.by_key if k.startswith("narrative.")]:
         section, *rest = key.split(".")[1:]
         subject, measure = _label(rest, names)
-        figures.relabel(key, group=(section_titles or {}).get(section, section), subject=subject, measure=measure)
+        figures.relabel(key, group=titles.get(section, section), subject=subject, measure=measure)
     return n

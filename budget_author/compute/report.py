@@ -9,6 +9,7 @@ from budget_author.compute.facts import datasets
 from budget_author.compute.forms import FormView, form_views
 from budget_author.compute.names import Names
 from budget_author.compute.narrative import narrative_figures
+from budget_author.compute.sentences import NarrativeBlock, narrative_blocks
 from budget_author.compute.tables import build_table
 from budget_author.compute.view import Figures, TableView
 from budget_author.display import chinese_numeral
@@ -41,6 +42,7 @@ class Report:
     texts: dict[str, list[str]]
     glossary: list[tuple[str, str, str]]  # (numeral, term, text)
     figures: Figures
+    narrative: list[NarrativeBlock] = field(default_factory=list)
     show: dict[str, bool] = field(default_factory=lambda: {"cover": True, "toc": True, "chart": True})
     purchase_catalogue: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
@@ -64,15 +66,17 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
                     profile["empty_note"])
         for spec in profile.tables
     ]
-    section_titles = {s["key"]: s["title"] for s in profile["narrative"]["sections"]}
-    n = narrative_figures(budget, figures, names, section_titles)
-    chart = [ChartSlice(c["name"], c["amount"], c["share"], c["fraction"]) for c in n["gpb"]["classes"]]
+    n = narrative_figures(budget, data, figures, names, profile["narrative"]["sections"])
+    chart = _chart(profile, n)
     # The standard's entries are templates over the unit's 预算级次 ({level_departments}).
     level = profile.get("levels", {}).get(unit.level, {})
     glossary_entries = [(g["term"], g["text"].replace("{level_departments}", level.get("departments", "本级部门")))
                         for g in profile["glossary"]]
     glossary_entries += [(g.term, g.text) for g in budget.glossary]
     glossary = [(chinese_numeral(i), term, text) for i, (term, text) in enumerate(glossary_entries, start=1)]
+    texts = {section: budget.paragraphs_of(section) for section in ("政府购买服务", "其他说明")}
+    show = {key: budget.options.shows(key) for key in ("cover", "toc", "chart")}
+    catalogue = [(r.code, r.level1, r.level2, r.level3, r.level4) for r in budget.purchase_catalogue]
     return Report(
         profile=profile,
         unit_name=unit.name,
@@ -87,10 +91,20 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         n=n,
         chart=chart,
         forms=form_views(budget, profile, figures),
-        texts={section: budget.paragraphs_of(section) for section in ("政府购买服务", "其他说明")},
+        texts=texts,
         glossary=glossary,
         figures=figures,
-        show={key: budget.options.shows(key) for key in ("cover", "toc", "chart")},
-        purchase_catalogue=[(r.code, r.level1, r.level2, r.level3, r.level4) for r in budget.purchase_catalogue],
+        narrative=narrative_blocks(profile, n, texts, catalogue, show["chart"]),
+        show=show,
+        purchase_catalogue=catalogue,
     )
+
+
+def _chart(profile: Profile, n: dict[str, Any]) -> list[ChartSlice]:
+    """The structure chart's slices: a narrative loop named by the profile (`chart_loop`), e.g. 五.classes."""
+    where = profile.get("chart_loop")
+    if not where:
+        return []
+    section, loop = where.split(".", 1)
+    return [ChartSlice(c["name"], c["amount"], c["share"], c["raw"]["share"] / 100) for c in n[section][loop]]
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from budget_author.compute.narrative import FigureSpec
 from budget_author.profiles import Profile, ProfileError
 
 
@@ -48,6 +49,7 @@ class Section(_Strict):
     paragraphs: list[str] = []
     subsections: list[Subsection] = []
     forms: bool = False
+    figures: dict[str, FigureSpec] = {}
 
 
 class Narrative(_Strict):
@@ -98,6 +100,7 @@ class Settings(_Strict):
     form_title: str
     form_year: str
     chart_title: str
+    chart_loop: str = ""
     parts: Parts
     overview: Overview
     narrative: Narrative

@@ -1,4 +1,4 @@
-"""render_html: the report view model → one HTML document. The one Jinja environment lives here.
+"""render_html: the report view model → one HTML document (templates from budget_author.templating).
 
 Autoescape is on for every template, whatever its name, and for the profile's
 sentence templates; undefined names fail (StrictUndefined). Workbook text is
@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
+from budget_author import templating
 from budget_author.compute.report import Report
+from budget_author.compute.sentences import NarrativeBlock
 from budget_author.paths import resource_dir
 from budget_author.render.chart import Slice, structure_chart_svg
 
@@ -31,16 +32,9 @@ SCREEN_STYLESHEET = "screen.css"  # the web version only: reading width, links, 
 _STYLE_END = re.compile(r"</style", re.IGNORECASE)
 
 
-@lru_cache(maxsize=1)
 def environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(str(resource_dir("templates"))),
-        autoescape=True,  # every template, whatever its file name, and from_string templates
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
+    """The shared environment (no profile templates): kept for callers that only need the base."""
+    return templating.environment(None)
 
 
 @dataclass
@@ -51,70 +45,40 @@ class TocEntry:
 
 
 @dataclass
-class NarrativeBlock:
+class ChartBlock:
+    """A narrative block as the document template places it: the report's block, and its chart drawn."""
+
     anchor: str
     title: str
-    level: int  # 2: section; 3: sub-heading
+    level: int
     toc: bool
     paragraphs: list[Markup]
-    chart: Markup | None = None
-    forms: bool = False
-    catalogue: list[tuple[str, ...]] | None = None  # 政府购买服务指导性目录 rows typed by the unit
-
-
-@lru_cache(maxsize=8)
-def _macros(source: str) -> dict[str, Any]:
-    """A profile's shared sentence macros, compiled once per process."""
-    module = environment().from_string(source).make_module()
-    return {name: value for name, value in vars(module).items() if not name.startswith("_")}
-
-
-@lru_cache(maxsize=1024)
-def _sentence(macros: str, template: str):
-    """One sentence template, compiled once per process, with the profile's macros as its globals."""
-    return environment().from_string(template, globals=_macros(macros))
-
-
-def _sentence_renderer(report: Report):
-    macros = report.profile["narrative"]["macros"]
-
-    def render(template: str) -> Markup:
-        # The template output is already escaped (autoescape on), so it is safe to place as is.
-        return Markup(_sentence(macros, template).render(n=report.n).strip())
-
-    return render
+    chart: Markup | None
+    forms: bool
+    catalogue: list[tuple[str, ...]] | None
 
 
 def narrative_blocks(report: Report) -> list[NarrativeBlock]:
-    render = _sentence_renderer(report)
-    blocks: list[NarrativeBlock] = []
-    for index, section in enumerate(report.profile["narrative"]["sections"], start=1):
-        anchor = f"narrative-{index}"
-        paragraphs = [p for p in (render(t) for t in section.get("paragraphs", [])) if p]
-        blocks.append(NarrativeBlock(anchor, section["title"], 2, True, paragraphs))
-        for sub_index, sub in enumerate(section.get("subsections", []), start=1):
-            catalogue = None
-            if "texts" in sub:
-                texts = report.texts.get(sub["texts"]) or []
-                if sub.get("catalogue") and report.purchase_catalogue:  # the 政府购买服务目录 sheet's table
-                    catalogue = report.purchase_catalogue
-                paragraphs = [Markup.escape(t) for t in texts] or ([] if catalogue else [render(sub["default"])])
-            else:
-                paragraphs = [p for p in (render(t) for t in sub.get("paragraphs", [])) if p]
-            chart = None
-            if sub.get("chart") and report.show.get("chart", True):
-                chart = Markup(structure_chart_svg(
-                    [Slice(c.label, c.amount, c.share, c.fraction) for c in report.chart],
-                    title=report.profile["chart_title"],
-                ))
-            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", sub["title"], 3, bool(sub.get("toc")),
-                                         paragraphs, chart, catalogue=catalogue))
-        if section.get("forms"):
-            blocks[-1].forms = True
-    return blocks
+    """The report's narrative blocks (rendered in compute; kept here for the callers that ask render)."""
+    return report.narrative
 
 
-def table_of_contents(report: Report, blocks: list[NarrativeBlock]) -> list[TocEntry]:
+def _placed(report: Report) -> list[ChartBlock]:
+    placed = []
+    for block in report.narrative:
+        chart = None
+        if block.chart:
+            chart = Markup(structure_chart_svg(
+                [Slice(c.label, c.amount, c.share, c.fraction) for c in report.chart],
+                title=report.profile["chart_title"],
+            ))
+        placed.append(ChartBlock(block.anchor, block.title, block.level, block.toc, block.paragraphs, chart,
+                                 block.forms, block.catalogue))
+    return placed
+
+
+def table_of_contents(report: Report, blocks: list[NarrativeBlock] | None = None) -> list[TocEntry]:
+    blocks = report.narrative if blocks is None else blocks
     titles = report.part_titles
     toc = [
         TocEntry(1, titles["overview"], "part-overview"),
@@ -153,7 +117,7 @@ def render_html(report: Report, *, draft: bool = False, inline_css: str | None =
     With inline_css (the text of print.css): the web version, a single file with that
     stylesheet and styles/screen.css embedded verbatim.
     """
-    blocks = narrative_blocks(report)
+    blocks = _placed(report)
     styles = None
     if inline_css is not None:
         styles = [embedded_stylesheet(inline_css), embedded_stylesheet(screen_css())]
@@ -165,4 +129,4 @@ def render_html(report: Report, *, draft: bool = False, inline_css: str | None =
         "stylesheet": STYLESHEET,
         "inline_styles": styles,
     }
-    return environment().get_template("document.html").render(**context)
+    return templating.environment(report.profile.templates).get_template("document.html").render(**context)

@@ -1,0 +1,57 @@
+"""The narrative's blocks: each section's sentences rendered from the profile's templates.
+
+Rendered here, into the Report, so that the HTML, the manifest and any later writer use the same
+sentences. A sentence template sees `n` (every section's figures and the globals) and `s` (its own
+section's figures); its output is escaped Markup (autoescape), safe to place as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from budget_author.profiles import Profile
+from budget_author.templating import sentence
+
+
+@dataclass
+class NarrativeBlock:
+    anchor: str
+    title: str
+    level: int  # 2: section; 3: sub-heading
+    toc: bool
+    paragraphs: list[Markup]
+    chart: bool = False
+    forms: bool = False
+    catalogue: list[tuple[str, ...]] | None = None  # 政府购买服务指导性目录 rows typed by the unit
+
+
+def narrative_blocks(profile: Profile, n: dict[str, Any], texts: dict[str, list[str]],
+                     purchase_catalogue: list[tuple[str, ...]], show_chart: bool) -> list[NarrativeBlock]:
+    macro_source = profile["narrative"].get("macros", "")
+    blocks: list[NarrativeBlock] = []
+    for index, section in enumerate(profile["narrative"]["sections"], start=1):
+        own = n.get(section["key"], {})
+
+        def render(template: str) -> Markup:
+            return Markup(sentence(macro_source, template).render(n=n, s=own).strip())
+
+        anchor = f"narrative-{index}"
+        paragraphs = [p for p in (render(t) for t in section.get("paragraphs", [])) if p]
+        blocks.append(NarrativeBlock(anchor, section["title"], 2, True, paragraphs))
+        for sub_index, sub in enumerate(section.get("subsections", []), start=1):
+            catalogue = None
+            if sub.get("texts"):
+                typed = texts.get(sub["texts"]) or []
+                if sub.get("catalogue") and purchase_catalogue:  # the 政府购买服务目录 sheet's table
+                    catalogue = purchase_catalogue
+                paragraphs = [Markup.escape(t) for t in typed] or ([] if catalogue else [render(sub["default"])])
+            else:
+                paragraphs = [p for p in (render(t) for t in sub.get("paragraphs", [])) if p]
+            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", sub["title"], 3, bool(sub.get("toc")),
+                                         paragraphs, bool(sub.get("chart")) and show_chart, catalogue=catalogue))
+        if section.get("forms"):
+            blocks[-1].forms = True
+    return blocks
