@@ -58,7 +58,7 @@ def our_sections(report, text: str) -> dict[str, str]:
     start = text.index(squeeze(report.part_titles["narrative"]), text.index("第三部分") + 10)
     end = text.index(squeeze(report.part_titles["glossary"]), start)
     body = text[start:end]
-    sections = report.profile["narrative"]["sections"]
+    sections = report.profile.part("narrative")["sections"]
     out = {}
     for index, section in enumerate(sections):
         begin = body.index(squeeze(section["title"]))

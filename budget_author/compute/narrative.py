@@ -1,8 +1,8 @@
 """The figures of the narrative (情况说明): declared in the profile, computed here, registered by key.
 
-A profile section declares its figures as data (`[narrative.sections.figures]` in profile.toml):
+A profile section declares its figures as data (`[parts.sections.figures]` in profile.toml):
 each is one expression over the same datasets the tables read (compute.facts), and the engine
-evaluates it, formats it, and registers it as `narrative.<section>.<key>`. The sentence templates
+evaluates it, formats it, and registers it as `<part>.<section>.<key>` (narrative.三.basic.share). The sentence templates
 then only place the shown texts and choose words (the wording flags come from compute.compare).
 No section is written in Python.
 
@@ -80,7 +80,7 @@ class FigureSpec(BaseModel):
     each: str | None = None
     # modifiers
     filter: dict[str, Any] | None = None
-    key: str | None = None  # the figure key below narrative.<section>.; default: the figure's name
+    key: str | None = None  # the figure key below <part>.<section>.; default: the figure's name
     format: str | None = None
     blank_zero: bool = False  # zero or missing shows as "" and is not registered
     prior: Union[str, "FigureSpec", None] = None
@@ -120,6 +120,7 @@ class _Scope:
     """Where names resolve: a loop item's figures, then its section's, then earlier sections'."""
 
     section: str
+    prefix: str = "narrative"  # the part's key: figure keys are <prefix>.<section>.<key>
     values: dict[str, Any] = field(default_factory=dict)  # name → raw value
     parent: "_Scope | None" = None
     item: dict[str, str] = field(default_factory=dict)  # code / key / label of a loop item
@@ -162,7 +163,7 @@ class NarrativeEngine:
             value = ZERO  # a sum of nothing, or a money value the workbook left blank
         if value is None or (blank_zero and not value):
             return ""
-        full = f"narrative.{scope.section}.{key}"
+        full = f"{scope.prefix}.{scope.section}.{key}"
         if fmt == "money":
             return self.figures.add(full, value, narrative_amount(value), "元")
         if fmt == "percent":
@@ -313,7 +314,7 @@ class NarrativeEngine:
         out = []
         raws = []
         for fields, predicate in items:
-            inner = _Scope(scope.section, parent=scope, item=fields, restrict=(dataset, predicate))
+            inner = _Scope(scope.section, scope.prefix, parent=scope, item=fields, restrict=(dataset, predicate))
             shown: dict[str, Any] = {**fields}
             for figure_name, figure in (spec.figures or {}).items():
                 figure_key = (figure.key or f"{key}.{{key}}.{figure_name}").format(**fields)
@@ -325,8 +326,8 @@ class NarrativeEngine:
         return out
 
     # ------------------------------------------------------------ sections
-    def section(self, section_key: str, figures: dict[str, FigureSpec]) -> dict[str, Any]:
-        scope = _Scope(section_key, parent=self.root)
+    def section(self, prefix: str, section_key: str, figures: dict[str, FigureSpec]) -> dict[str, Any]:
+        scope = _Scope(section_key, prefix, parent=self.root)
         self.sections[section_key] = scope
         shown: dict[str, Any] = {}
         for name, spec in figures.items():
@@ -372,17 +373,20 @@ def globals_of(budget: Budget) -> dict[str, Any]:
             "level": unit.level, "project_wording": budget.options.project_wording or S.PROJECT_WORDINGS[0]}
 
 
-def narrative_figures(budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names,
-                      sections: list[dict[str, Any]]) -> dict[str, Any]:
-    """`n` for the sentence templates: the globals, and each section's figures under its key."""
+def part_figures(budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names,
+                 part: dict[str, Any]) -> dict[str, Any]:
+    """`n` for one part's sentence templates: the globals, and each section's figures under its key.
+    Figure keys are <part key>.<section key>.<figure key> (narrative.三.basic.share)."""
     engine = NarrativeEngine(budget, data, figures, names)
+    prefix = part["key"]
     n = globals_of(budget)
+    sections = part.get("sections", [])
     for section in sections:
         specs = {name: FigureSpec.model_validate(spec) for name, spec in section.get("figures", {}).items()}
-        n[section["key"]] = engine.section(section["key"], specs)
+        n[section["key"]] = engine.section(prefix, section["key"], specs)
     titles = {s["key"]: s["title"] for s in sections}
-    for key in [k for k in figures.by_key if k.startswith("narrative.")]:
-        section, *rest = key.split(".")[1:]
+    for key in [k for k in figures.by_key if k.startswith(prefix + ".")]:
+        section, *rest = key[len(prefix) + 1:].split(".")
         subject, measure = _label(rest, names)
         figures.relabel(key, group=titles.get(section, section), subject=subject, measure=measure)
     return n

@@ -8,8 +8,8 @@ from typing import Any
 from budget_author.compute.facts import datasets
 from budget_author.compute.forms import FormView, form_views
 from budget_author.compute.names import Names
-from budget_author.compute.narrative import narrative_figures
-from budget_author.compute.sentences import NarrativeBlock, narrative_blocks
+from budget_author.compute.narrative import part_figures
+from budget_author.compute.sentences import NarrativeBlock, section_blocks
 from budget_author.compute.tables import build_table
 from budget_author.compute.view import Figures, TableView
 from budget_author.display import chinese_numeral
@@ -26,26 +26,43 @@ class ChartSlice:
 
 
 @dataclass
+class PartView:
+    """One part of the document, in order: sections (blocks), tables, or the glossary."""
+
+    key: str
+    kind: str  # "sections" | "tables" | "glossary"
+    anchor: str
+    title: str
+    blocks: list[NarrativeBlock] = field(default_factory=list)
+
+
+@dataclass
 class Report:
     profile: Profile
     unit_name: str
     year: int
     title: str
     running_head: str
-    part_titles: dict[str, str]
-    duties: list[str]
-    organisation: list[str]
+    parts: list[PartView]
     tables: list[TableView]
-    n: dict[str, Any]
+    n: dict[str, Any]  # the narrative part's figures as its sentences see them
     chart: list[ChartSlice]
     forms: list[FormView]
     texts: dict[str, list[str]]
     glossary: list[tuple[str, str, str]]  # (numeral, term, text)
     figures: Figures
-    narrative: list[NarrativeBlock] = field(default_factory=list)
     show: dict[str, bool] = field(default_factory=lambda: {"cover": True, "toc": True, "chart": True})
     purchase_catalogue: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def part_titles(self) -> dict[str, str]:
+        return {part.key: part.title for part in self.parts}
+
+    @property
+    def narrative(self) -> list[NarrativeBlock]:
+        """The blocks of every part of sections, in document order."""
+        return [block for part in self.parts for block in part.blocks]
 
 
 def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
@@ -66,17 +83,31 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
                     profile["empty_note"])
         for spec in profile.tables
     ]
-    n = narrative_figures(budget, data, figures, names, profile["narrative"]["sections"])
-    chart = _chart(profile, n)
+    show = {key: budget.options.shows(key) for key in ("cover", "toc", "chart")}
+    show["cover"] = show["cover"] and profile.get("cover", True)
+    show["toc"] = show["toc"] and profile.get("toc", True)
+    texts: dict[str, list[str]] = {}
+    for paragraph in budget.paragraphs:
+        texts.setdefault(paragraph.section, []).append(paragraph.text)
+    catalogue = [(r.code, r.level1, r.level2, r.level3, r.level4) for r in budget.purchase_catalogue]
+    parts: list[PartView] = []
+    narrative_n: dict[str, Any] = {}
+    for part in profile["parts"]:
+        kind = part.get("kind", "sections")
+        view = PartView(part["key"], kind, f"part-{part['key']}", fmt(part["title"]))
+        if kind == "sections":
+            n = part_figures(budget, data, figures, names, part)
+            view.blocks = section_blocks(profile, part, n, texts, catalogue, show["chart"])
+            if part["key"] == "narrative":
+                narrative_n = n
+        parts.append(view)
+    chart = _chart(profile, narrative_n)
     # The standard's entries are templates over the unit's 预算级次 ({level_departments}).
     level = profile.get("levels", {}).get(unit.level, {})
     glossary_entries = [(g["term"], g["text"].replace("{level_departments}", level.get("departments", "本级部门")))
                         for g in profile["glossary"]]
     glossary_entries += [(g.term, g.text) for g in budget.glossary]
     glossary = [(chinese_numeral(i), term, text) for i, (term, text) in enumerate(glossary_entries, start=1)]
-    texts = {section: budget.paragraphs_of(section) for section in ("政府购买服务", "其他说明")}
-    show = {key: budget.options.shows(key) for key in ("cover", "toc", "chart")}
-    catalogue = [(r.code, r.level1, r.level2, r.level3, r.level4) for r in budget.purchase_catalogue]
     return Report(
         profile=profile,
         unit_name=unit.name,
@@ -84,17 +115,14 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         title=fmt(profile["document_title"]),
         running_head=profile["running_head"].format(unit=unit.name,
                                                     title=budget.options.title or fmt(profile["document_title"])),
-        part_titles={key: fmt(value) for key, value in profile["parts"].items()},
-        duties=budget.paragraphs_of("本单位职责"),
-        organisation=budget.paragraphs_of("机构设置"),
+        parts=parts,
         tables=tables,
-        n=n,
+        n=narrative_n,
         chart=chart,
         forms=form_views(budget, profile, figures),
         texts=texts,
         glossary=glossary,
         figures=figures,
-        narrative=narrative_blocks(profile, n, texts, catalogue, show["chart"]),
         show=show,
         purchase_catalogue=catalogue,
     )

@@ -28,18 +28,22 @@ class NarrativeBlock:
     catalogue: list[tuple[str, ...]] | None = None  # 政府购买服务指导性目录 rows typed by the unit
 
 
-def narrative_blocks(profile: Profile, n: dict[str, Any], texts: dict[str, list[str]],
-                     purchase_catalogue: list[tuple[str, ...]], show_chart: bool) -> list[NarrativeBlock]:
-    macro_source = profile["narrative"].get("macros", "")
+def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], texts: dict[str, list[str]],
+                   purchase_catalogue: list[tuple[str, ...]], show_chart: bool) -> list[NarrativeBlock]:
+    """The blocks of one part of sections: each section's heading, sentences and typed texts."""
+    macro_source = profile.get("macros", "")
     blocks: list[NarrativeBlock] = []
-    for index, section in enumerate(profile["narrative"]["sections"], start=1):
+    for index, section in enumerate(part.get("sections", []), start=1):
         own = n.get(section["key"], {})
 
         def render(template: str) -> Markup:
             return Markup(sentence(macro_source, template).render(n=n, s=own).strip())
 
-        anchor = f"narrative-{index}"
+        anchor = section.get("anchor") or f"{part['key']}-{index}"
         paragraphs = [p for p in (render(t) for t in section.get("paragraphs", [])) if p]
+        if section.get("texts"):
+            typed = [Markup.escape(t) for t in texts.get(section["texts"]) or []]
+            paragraphs += typed or ([render(section["default"])] if section.get("default") else [])
         blocks.append(NarrativeBlock(anchor, section["title"], 2, True, paragraphs))
         for sub_index, sub in enumerate(section.get("subsections", []), start=1):
             catalogue = None

@@ -50,6 +50,13 @@ class Profile:
     def get(self, key: str, default: Any = None) -> Any:
         return self.settings.get(key, default)
 
+    def part(self, key: str) -> dict[str, Any]:
+        """The part named `key` (overview, tables, narrative, glossary, …)."""
+        for part in self.settings.get("parts", []):
+            if part["key"] == key:
+                return part
+        raise KeyError(key)
+
     @property
     def label(self) -> str:
         return self.settings.get("label", self.name)

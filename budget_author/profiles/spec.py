@@ -8,9 +8,9 @@ the key, instead of printing a silently blank column.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from budget_author.compute.narrative import FigureSpec
 from budget_author.profiles import Profile, ProfileError
@@ -21,18 +21,6 @@ class _Strict(BaseModel):
 
 
 # ---------------------------------------------------------------- profile.toml
-class Parts(_Strict):
-    overview: str
-    tables: str
-    narrative: str
-    glossary: str
-
-
-class Overview(_Strict):
-    duties: str
-    organisation: str
-
-
 class Subsection(_Strict):
     title: str
     paragraphs: list[str] = []
@@ -46,15 +34,29 @@ class Subsection(_Strict):
 class Section(_Strict):
     key: str
     title: str
+    anchor: str | None = None
     paragraphs: list[str] = []
+    texts: str | None = None  # a 文本段落 栏目 whose paragraphs print here, after the sentences
+    default: str | None = None  # printed when those texts are missing
     subsections: list[Subsection] = []
     forms: bool = False
     figures: dict[str, FigureSpec] = {}
 
 
-class Narrative(_Strict):
-    macros: str = ""
-    sections: list[Section]
+class Part(_Strict):
+    key: str
+    kind: Literal["sections", "tables", "glossary"] = "sections"
+    title: str
+    sections: list[Section] = []
+
+    @model_validator(mode="after")
+    def _unique_sections(self) -> "Part":
+        keys = [section.key for section in self.sections]
+        if len(keys) != len(set(keys)):
+            raise ValueError(f"部分“{self.key}”中的节 key 重复：{keys}")
+        if self.kind != "sections" and self.sections:
+            raise ValueError(f"部分“{self.key}”（{self.kind}）不能有 sections")
+        return self
 
 
 class GlossaryEntry(_Strict):
@@ -101,9 +103,10 @@ class Settings(_Strict):
     form_year: str
     chart_title: str
     chart_loop: str = ""
-    parts: Parts
-    overview: Overview
-    narrative: Narrative
+    cover: bool = True
+    toc: bool = True
+    macros: str = ""
+    parts: list[Part]
     glossary: list[GlossaryEntry]
     form: Form
     levels: dict[str, Level] = {}

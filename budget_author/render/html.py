@@ -63,9 +63,9 @@ def narrative_blocks(report: Report) -> list[NarrativeBlock]:
     return report.narrative
 
 
-def _placed(report: Report) -> list[ChartBlock]:
+def _placed(report: Report, blocks: list[NarrativeBlock]) -> list[ChartBlock]:
     placed = []
-    for block in report.narrative:
+    for block in blocks:
         chart = None
         if block.chart:
             chart = Markup(structure_chart_svg(
@@ -78,18 +78,15 @@ def _placed(report: Report) -> list[ChartBlock]:
 
 
 def table_of_contents(report: Report, blocks: list[NarrativeBlock] | None = None) -> list[TocEntry]:
-    blocks = report.narrative if blocks is None else blocks
-    titles = report.part_titles
-    toc = [
-        TocEntry(1, titles["overview"], "part-overview"),
-        TocEntry(2, report.profile["overview"]["duties"], "duties"),
-        TocEntry(2, report.profile["overview"]["organisation"], "organisation"),
-        TocEntry(1, titles["tables"], "part-tables-title"),
-        *(TocEntry(2, t.toc_title, t.anchor) for t in report.tables),
-        TocEntry(1, titles["narrative"], "part-narrative"),
-        *(TocEntry(b.level, b.title, b.anchor) for b in blocks if b.toc),
-        TocEntry(1, titles["glossary"], "part-glossary"),
-    ]
+    """The 目录: each part, then its tables or its blocks (level 2, and level 3 when marked for it)."""
+    toc: list[TocEntry] = []
+    for part in report.parts:
+        if part.kind == "tables":
+            toc.append(TocEntry(1, part.title, f"{part.anchor}-title"))
+            toc.extend(TocEntry(2, t.toc_title, t.anchor) for t in report.tables)
+        else:
+            toc.append(TocEntry(1, part.title, part.anchor))
+            toc.extend(TocEntry(b.level, b.title, b.anchor) for b in part.blocks if b.toc)
     return toc
 
 
@@ -117,14 +114,16 @@ def render_html(report: Report, *, draft: bool = False, inline_css: str | None =
     With inline_css (the text of print.css): the web version, a single file with that
     stylesheet and styles/screen.css embedded verbatim.
     """
-    blocks = _placed(report)
+    blocks = {part.key: _placed(report, part.blocks) for part in report.parts}
     styles = None
     if inline_css is not None:
         styles = [embedded_stylesheet(inline_css), embedded_stylesheet(screen_css())]
+    own = report.profile.stylesheet
     context: dict[str, Any] = {
         "r": report,
-        "toc": table_of_contents(report, blocks),
+        "toc": table_of_contents(report),
         "blocks": blocks,
+        "profile_css": embedded_stylesheet(own.read_text(encoding="utf-8")) if own else None,
         "draft": draft,
         "stylesheet": STYLESHEET,
         "inline_styles": styles,
