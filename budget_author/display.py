@@ -65,3 +65,21 @@ def chinese_numeral(n: int) -> str:
         return _DIGITS[ones]
     head = "" if tens == 1 else _DIGITS[tens]
     return head + "十" + (_DIGITS[ones] if ones else "")
+
+
+NUMBERING_STYLES = ("一、", "（一）", "1.", "1、", "（1）")
+
+
+def numbered(n: int, style: str) -> str:
+    """The label of the n-th item in a numbering style: 一、 / （一） / 1. / 1、 / （1）."""
+    if style == "一、":
+        return f"{chinese_numeral(n)}、"
+    if style == "（一）":
+        return f"（{chinese_numeral(n)}）"
+    if style == "1.":
+        return f"{n}."
+    if style == "1、":
+        return f"{n}、"
+    if style == "（1）":
+        return f"（{n}）"
+    raise ValueError(style)

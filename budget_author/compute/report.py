@@ -12,7 +12,7 @@ from budget_author.compute.narrative import part_figures
 from budget_author.compute.sentences import NarrativeBlock, section_blocks
 from budget_author.compute.tables import build_table
 from budget_author.compute.view import Figures, TableView
-from budget_author.display import chinese_numeral
+from budget_author.display import numbered
 from budget_author.model import Budget
 from budget_author.profiles import Profile, load_profile
 
@@ -34,6 +34,7 @@ class PartView:
     anchor: str
     title: str
     blocks: list[NarrativeBlock] = field(default_factory=list)
+    title_page: bool = False
 
 
 @dataclass
@@ -49,11 +50,12 @@ class Report:
     chart: list[ChartSlice]
     forms: list[FormView]
     texts: dict[str, list[str]]
-    glossary: list[tuple[str, str, str]]  # (numeral, term, text)
+    glossary: list[tuple[str, str, str]]  # (numbering label, term, text): ("一、", "基本支出", "指…")
     figures: Figures
     show: dict[str, bool] = field(default_factory=lambda: {"cover": True, "toc": True, "chart": True})
     purchase_catalogue: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
+    closing: tuple[str, str] | None = None  # (signer, date) of the 落款
 
     @property
     def part_titles(self) -> dict[str, str]:
@@ -94,7 +96,8 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
     narrative_n: dict[str, Any] = {}
     for part in profile["parts"]:
         kind = part.get("kind", "sections")
-        view = PartView(part["key"], kind, f"part-{part['key']}", fmt(part["title"]))
+        view = PartView(part["key"], kind, f"part-{part['key']}", fmt(part["title"]),
+                        title_page=part.get("title_page", False))
         if kind == "sections":
             n = part_figures(budget, data, figures, names, part)
             view.blocks = section_blocks(profile, part, n, texts, catalogue, show["chart"])
@@ -107,7 +110,13 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
     glossary_entries = [(g["term"], g["text"].replace("{level_departments}", level.get("departments", "本级部门")))
                         for g in profile["glossary"]]
     glossary_entries += [(g.term, g.text) for g in budget.glossary]
-    glossary = [(chinese_numeral(i), term, text) for i, (term, text) in enumerate(glossary_entries, start=1)]
+    numbering = next((p.get("numbering", "一、") for p in profile["parts"] if p.get("kind") == "glossary"), "一、")
+    glossary = [(numbered(i, numbering), term, text) for i, (term, text) in enumerate(glossary_entries, start=1)]
+    closing = None
+    if profile.get("closing"):
+        date = getattr(unit, "closing_date", None)
+        closing = (getattr(unit, "closing_signer", "") or unit.name,
+                   f"{date.year}年{date.month:02d}月{date.day:02d}日" if date else "")
     return Report(
         profile=profile,
         unit_name=unit.name,
@@ -125,6 +134,7 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         figures=figures,
         show=show,
         purchase_catalogue=catalogue,
+        closing=closing,
     )
 
 

@@ -47,6 +47,8 @@ class Part(_Strict):
     key: str
     kind: Literal["sections", "tables", "glossary"] = "sections"
     title: str
+    title_page: bool = False  # the title alone on a page that opens the part (Ningxia)
+    numbering: Literal["一、", "（一）", "1.", "1、", "（1）"] = "一、"  # glossary entries
     sections: list[Section] = []
 
     @model_validator(mode="after")
@@ -106,6 +108,7 @@ class Settings(_Strict):
     cover: bool = True
     toc: bool = True
     macros: str = ""
+    closing: bool = False  # 落款: the unit's name and the closing date after the last part (Xinjiang)
     parts: list[Part]
     glossary: list[GlossaryEntry]
     form: Form
