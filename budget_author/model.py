@@ -105,6 +105,7 @@ class Project(_Row):
 class Paragraph(_Row):
     section: str
     text: str
+    subject: str = ""  # what it explains: a 功能科目 code, a project 序号, an income line or a 三公 item
 
 
 class GlossaryEntry(_Row):

@@ -23,7 +23,7 @@ def environment(profile_templates: Path | None = None) -> Environment:
     loaders = [FileSystemLoader(str(resource_dir("templates")))]
     if profile_templates is not None:
         loaders.insert(0, FileSystemLoader(str(profile_templates)))
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=True,  # every template, whatever its file name, and from_string templates
         undefined=StrictUndefined,
@@ -31,6 +31,13 @@ def environment(profile_templates: Path | None = None) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.filters["drop_suffix"] = drop_suffix
+    return env
+
+
+def drop_suffix(text: str, suffix: str) -> str:
+    """A name without a closing word: 社会保障和就业支出 | drop_suffix('支出') → 社会保障和就业."""
+    return text[: -len(suffix)] if suffix and text.endswith(suffix) and text != suffix else text
 
 
 @lru_cache(maxsize=16)

@@ -60,7 +60,7 @@ DIMENSIONS: dict[str, dict[str, tuple[Any, ...] | None]] = {
                  "published": (True, False)},
     "procurement": {"item": ("goods", "works", "services")},
     "vehicles": {"kind": tuple(label for _, label in S.VEHICLE_KINDS)},
-    "上年预算.totals": {"name": tuple(row.key for row in S.PRIOR_ROWS)},
+    "上年预算.totals": {"figure": tuple(row.key for row in S.PRIOR_ROWS)},
 }
 
 
@@ -85,5 +85,5 @@ def datasets(b: Budget) -> dict[str, list[Fact]]:
         "projects": projects,
         "procurement": [Fact({"item": item}, amount) for item, amount in b.procurement.items() if amount is not None],
         "vehicles": [Fact({"kind": label}, Decimal(count)) for label, count in (b.assets.vehicles.items() if b.assets else ())],
-        "上年预算.totals": [Fact({"name": key}, amount) for key, amount in b.prior.items() if amount is not None],
+        "上年预算.totals": [Fact({"figure": key}, amount) for key, amount in b.prior.items() if amount is not None],
     }

@@ -54,7 +54,7 @@ def clean_reason(text: str) -> str:
 
 
 # ---------------------------------------------------------------- the declaration
-KINDS = ("sum", "value", "share", "change", "count", "zero", "names", "each")
+KINDS = ("sum", "value", "share", "change", "count", "zero", "names", "each", "text", "length")
 FORMATS = ("money", "percent", "count", "area", "date", "text", "flag")
 
 
@@ -65,6 +65,14 @@ class Item(BaseModel):
     key: str
     label: str = ""
     filter: dict[str, Any] = {}
+
+
+class TextRef(BaseModel):
+    """Typed texts of one 文本段落 栏目, optionally only those about one subject ({code}, {key} of a loop)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    section: str
+    subject: str | None = None
 
 
 class FigureSpec(BaseModel):
@@ -78,16 +86,22 @@ class FigureSpec(BaseModel):
     zero: list[Union[str, "FigureSpec"]] | None = None
     names: str | None = None
     each: str | None = None
+    text: TextRef | None = None  # typed text(s): a list of paragraphs
+    length: str | None = None  # how many entries a list-valued figure (texts, names) has
     # modifiers
     filter: dict[str, Any] | None = None
     key: str | None = None  # the figure key below <part>.<section>.; default: the figure's name
     format: str | None = None
     blank_zero: bool = False  # zero or missing shows as "" and is not registered
     prior: Union[str, "FigureSpec", None] = None
-    reason: str | None = None  # the key of the 变动原因 text
+    reason: Union[str, TextRef, None] = None  # the 变动原因: a key of the 变动原因 sheet, or typed texts
+    zero_base: Decimal | None = None  # change: the percentage printed from a zero base (100), else none
+    keep_zero: bool = False  # change: print a percentage even when it rounds to zero (下降0.00%)
+    clean: bool = False  # text: drop a lead-in such as 主要原因是 and the closing punctuation
     distinct: str | None = None
-    order: str = "code"  # names: "code" or "workbook" (文档选项's 列举顺序)
+    order: str = "code"  # names: "code" or "workbook" (文档选项's 列举顺序); each = "codes": "code" or "current_first"
     dataset: str | None = None  # each: the dataset the loop walks and restricts
+    datasets: list[str] | None = None  # each = "codes": more datasets whose codes join the walk (last year's)
     level: int | None = None  # each = "codes": 3 (类), 5 (款), 7 (项)
     items: list[Item] | None = None  # each = "items"
     figures: dict[str, "FigureSpec"] | None = None  # each: the figures of every item
@@ -99,11 +113,15 @@ class FigureSpec(BaseModel):
             raise ValueError(f"一个数字只能有一种计算方式（{'、'.join(KINDS)}），实为：{kinds or '无'}")
         if self.format is not None and self.format not in FORMATS:
             raise ValueError(f"format 只能是 {'、'.join(FORMATS)}")
+        if self.names is not None and self.order not in ("code", "workbook"):
+            raise ValueError("names 的 order 只能是 code 或 workbook")
         if self.change is not None and self.prior is None:
             raise ValueError("change 需要 prior（比较的上年数）")
         if self.each is not None:
             if self.each not in ("codes", "items") or not self.dataset or self.figures is None:
                 raise ValueError("each 只能是 codes 或 items，且需要 dataset 和 figures")
+            if self.order not in ("code", "current_first"):
+                raise ValueError("each 的 order 只能是 code 或 current_first")
             if self.each == "codes" and self.level not in (3, 5, 7):
                 raise ValueError("each = \"codes\" 需要 level = 3、5 或 7")
             if self.each == "items" and not self.items:
@@ -124,7 +142,7 @@ class _Scope:
     values: dict[str, Any] = field(default_factory=dict)  # name → raw value
     parent: "_Scope | None" = None
     item: dict[str, str] = field(default_factory=dict)  # code / key / label of a loop item
-    restrict: tuple[str, Callable[[Fact], bool]] | None = None  # (dataset, predicate) of a loop item
+    restrict: tuple[frozenset[str], Callable[[Fact], bool]] | None = None  # (datasets, predicate) of a loop item
 
     def lookup(self, name: str) -> Any:
         scope: _Scope | None = self
@@ -181,7 +199,7 @@ class NarrativeEngine:
         facts = self.data[dataset]
         s: _Scope | None = scope
         while s is not None:
-            if s.restrict and s.restrict[0] == dataset:
+            if s.restrict and dataset in s.restrict[0]:
                 facts = [f for f in facts if s.restrict[1](f)]
             s = s.parent
         return select(facts, self._filled(flt, scope))
@@ -249,10 +267,14 @@ class NarrativeEngine:
         """Evaluate, register and return what the template sees; the raw value goes into the scope."""
         if spec.each is not None:
             return self.loop(name, spec, scope, key)
-        if spec.names is not None:
-            shown = self.code_names(spec, scope)
+        if spec.names is not None or spec.text is not None:
+            shown = self.code_names(spec, scope) if spec.names is not None else self.texts(spec.text, scope, spec.clean)
             scope.values[name] = shown
             return shown
+        if spec.length is not None:
+            value = len(self.operand(spec.length, scope) or ())
+            scope.values[name] = value
+            return self.register(scope, key, value, spec.format or "count")
         if spec.change is not None:
             return self.change(name, spec, scope, key)
         value = self.raw(spec, scope)
@@ -264,9 +286,11 @@ class NarrativeEngine:
         prior = self.operand(spec.prior, scope)
         c = compare(current, prior)
         scope.values[name] = c
-        ratio = c.shown_ratio()
+        ratio = c.shown_ratio(zero_base=spec.zero_base, drop_zero=not spec.keep_zero)
         reason = ""
-        if spec.reason:
+        if isinstance(spec.reason, TextRef):
+            reason = "；".join(self.texts(spec.reason, scope, clean=True))
+        elif spec.reason:
             reason_key = self._filled({"reason": spec.reason}, scope)["reason"]
             reason = clean_reason(self.b.reasons.get(reason_key, ""))
         return {
@@ -280,6 +304,16 @@ class NarrativeEngine:
             "reason": reason,
         }
 
+    def texts(self, ref: TextRef, scope: _Scope, clean: bool = False) -> list[str]:
+        section = ref.section
+        if ref.subject is None:
+            found = [p.text for p in self.b.paragraphs if p.section == section]
+        else:
+            subject = self._filled({"subject": ref.subject}, scope)["subject"]
+            found = [p.text for p in self.b.paragraphs
+                     if p.section == section and getattr(p, "subject", "") == subject]
+        return [clean_reason(t) for t in found] if clean else found
+
     def code_names(self, spec: FigureSpec, scope: _Scope) -> list[str]:
         facts = [f for f in self.facts(spec.names, spec.filter, scope) if f.amount]
         typed = [f.dims["code"] for f in facts]
@@ -292,16 +326,22 @@ class NarrativeEngine:
 
     def loop(self, name: str, spec: FigureSpec, scope: _Scope, key: str) -> list[dict[str, Any]]:
         dataset = spec.dataset
+        walked = [dataset, *(spec.datasets or [])]
         items: list[tuple[dict[str, str], Callable[[Fact], bool]]] = []
         if spec.each == "codes":
             level = spec.level
-            facts = self.facts(dataset, spec.filter, scope)
-            amounts: dict[str, Decimal] = {}
-            for fact in facts:
-                code = fact.dims["code"]
-                if len(code) >= level:
-                    amounts[code[:level]] = amounts.get(code[:level], ZERO) + fact.amount
-            for code in sorted(c for c, amount in amounts.items() if amount != 0):
+            present: list[set[str]] = []
+            for one in walked:
+                amounts: dict[str, Decimal] = {}
+                for fact in self.facts(one, spec.filter, scope):
+                    code = fact.dims["code"]
+                    if len(code) >= level:
+                        amounts[code[:level]] = amounts.get(code[:level], ZERO) + fact.amount
+                present.append({c for c, amount in amounts.items() if amount != 0})
+            codes = sorted(set().union(*present))
+            if spec.order == "current_first":  # this year's codes in code order, then last year's only
+                codes = sorted(present[0]) + sorted(set(codes) - present[0])
+            for code in codes:
                 name_of = self.names.economic if dataset.endswith("economic") else self.names.functional
                 fields = {"code": code, "key": code, "label": name_of(code), "name": name_of(code)}
                 items.append((fields, lambda f, p=code, flt=spec.filter: f.dims["code"].startswith(p)
@@ -314,7 +354,8 @@ class NarrativeEngine:
         out = []
         raws = []
         for fields, predicate in items:
-            inner = _Scope(scope.section, scope.prefix, parent=scope, item=fields, restrict=(dataset, predicate))
+            inner = _Scope(scope.section, scope.prefix, parent=scope, item=fields,
+                           restrict=(frozenset(walked), predicate))
             shown: dict[str, Any] = {**fields}
             for figure_name, figure in (spec.figures or {}).items():
                 figure_key = (figure.key or f"{key}.{{key}}.{figure_name}").format(**fields)
@@ -370,6 +411,7 @@ def _label(parts: list[str], names: Names) -> tuple[str, str]:
 def globals_of(budget: Budget) -> dict[str, Any]:
     unit = budget.unit
     return {"year": unit.year, "prior_year": unit.year - 1, "unit": unit.name, "unit_type": unit.unit_type,
+            "unit_short": getattr(unit, "short_name", "") or unit.name, "unit_code": getattr(unit, "code", ""),
             "level": unit.level, "project_wording": budget.options.project_wording or S.PROJECT_WORDINGS[0]}
 
 

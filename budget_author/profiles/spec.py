@@ -150,6 +150,8 @@ def check_filter(flt: Any, dataset: str, where: str) -> None:
         values = wanted if isinstance(wanted, list) else [wanted]
         if allowed is not None:
             for value in values:
+                if isinstance(value, str) and "{" in value:
+                    continue  # {code} / {key} of a narrative loop item: known only when it runs
                 if value not in allowed:
                     raise ProfileError(f"{where}: 维度“{dim}”没有取值“{value}”；可用：{'、'.join(map(str, allowed))}")
 
@@ -169,6 +171,35 @@ def validate_tables(profile: Profile) -> None:
         validate_table(table, where)
 
 
+def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None = None) -> None:
+    """Every dataset and filter a narrative figure names, against the declared dimensions."""
+    from budget_author.compute.facts import DIMENSIONS
+
+    for name, spec in figures.items():
+        here = f"{where} figures.{name}"
+        if not isinstance(spec, dict):
+            continue
+        for kind in ("sum", "count", "names"):
+            if kind in spec:
+                check_filter(spec.get("filter"), spec[kind], here)
+        if "each" in spec:
+            datasets = [spec.get("dataset"), *spec.get("datasets", [])]
+            for dataset in datasets:
+                if dataset not in DIMENSIONS:
+                    raise ProfileError(f"{here}: 未知的数据集“{dataset}”；可用：{'、'.join(DIMENSIONS)}")
+                check_filter(spec.get("filter"), dataset, here)
+            for index, item in enumerate(spec.get("items", [])):
+                check_filter(item.get("filter"), spec["dataset"], f"{here} items[{index}]")
+            _check_figures(spec.get("figures", {}), here, spec["dataset"])
+        for operand_key in ("share", "zero"):
+            for index, operand in enumerate(spec.get(operand_key, [])):
+                if isinstance(operand, dict):
+                    _check_figures({f"{operand_key}[{index}]": operand}, here)
+        for operand_key in ("change", "prior"):
+            if isinstance(spec.get(operand_key), dict):
+                _check_figures({operand_key: spec[operand_key]}, here)
+
+
 def validate(profile: Profile) -> None:
     try:
         Settings.model_validate(profile.settings)
@@ -178,3 +209,7 @@ def validate(profile: Profile) -> None:
         raise ProfileError(f"{profile.folder / 'profile.toml'}: name = “{profile.settings.get('name')}”，"
                            f"应与文件夹名“{profile.name}”相同")
     validate_tables(profile)
+    path = profile.folder / "profile.toml"
+    for part in profile.settings["parts"]:
+        for section in part.get("sections", []):
+            _check_figures(section.get("figures", {}), f"{path}: parts（{part['key']}）节“{section['key']}”")

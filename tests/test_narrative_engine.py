@@ -1,0 +1,144 @@
+"""The narrative engine on synthetic datasets: loops, comparisons, typed texts, formats, validation.
+
+The figures are those of the Xinjiang and Ningxia reference documents (../shared/profiles-study.md
+§3), entered in 元, so that each assertion is a figure a real document prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from budget_author.compute.facts import Fact
+from budget_author.compute.names import Names
+from budget_author.compute.narrative import FigureSpec, NarrativeEngine
+from budget_author.compute.view import Figures
+from budget_author.model import Budget, Paragraph, Unit
+from budget_author.templating import drop_suffix
+
+D = Decimal
+
+
+def _budget(**kw) -> Budget:
+    unit = Unit(name="和静县社会保险中心", year=2024, region="和静县", level="县(区)级", dept_code="1",
+                dept_name="人社局", unit_type="参照公务员法管理事业单位")
+    return Budget(unit=unit, **kw)
+
+
+def _spending(code: str, kind: str, yuan: str) -> Fact:
+    return Fact({"code": code, "source": "一般公共预算", "kind": kind, "period": "当年预算"}, D(yuan))
+
+
+def _engine(data, budget=None) -> tuple[NarrativeEngine, Figures]:
+    budget = budget or _budget()
+    figures = Figures()
+    return NarrativeEngine(budget, data, figures, Names(budget)), figures
+
+
+def _section(engine, figures_spec: dict) -> dict:
+    specs = {name: FigureSpec.model_validate(spec) for name, spec in figures_spec.items()}
+    return engine.section("narrative", "五", specs)
+
+
+def test_a_loop_over_this_year_and_last_lists_last_years_only_codes_after_this_years():
+    """Xinjiang 五(三): every 项 with a 2024 or a 2023 amount; 2023-only 项 come last and print 0."""
+    data = {
+        "expenditure": [_spending("2080109", "基本支出", "2650000"), _spending("2089999", "项目支出", "960300")],
+        "上年预算.expenditure": [_spending("2080109", "基本支出", "2600000"), _spending("2080501", "基本支出", "167000"),
+                             _spending("2089999", "项目支出", "960300")],
+    }
+    engine, figures = _engine(data)
+    shown = _section(engine, {"items": {
+        "each": "codes", "dataset": "expenditure", "datasets": ["上年预算.expenditure"], "level": 7,
+        "order": "current_first",
+        "figures": {"amount": {"sum": "expenditure"},
+                    "change": {"change": "amount", "prior": {"sum": "上年预算.expenditure"}, "zero_base": 100,
+                               "keep_zero": True}},
+    }})
+    items = shown["items"]
+    assert [i["code"] for i in items] == ["2080109", "2089999", "2080501"]
+    assert [i["amount"] for i in items] == ["265.00", "96.03", "0"]
+    up, same, gone = (i["change"] for i in items)
+    assert (up["amount_verb"], up["amount"], up["percent"]) == ("增加", "5.00", "1.92%")
+    assert (same["same"], same["amount"], same["percent"]) == (True, "0", "0%")  # keep_zero: 下降0.00%-style
+    assert (gone["amount_verb"], gone["amount"], gone["percent"]) == ("减少", "16.70", "100.00%")
+    assert figures.by_key["narrative.五.items.2080501.change"].value == D("167000")
+
+
+def test_from_a_zero_base_the_percentage_is_the_profiles_choice():
+    data = {"expenditure": [_spending("2080507", "项目支出", "200000000")], "上年执行数.expenditure": []}
+    engine, _ = _engine(data)
+    with_base = _section(engine, {"c": {"change": {"sum": "expenditure"}, "prior": {"sum": "上年执行数.expenditure"},
+                                        "zero_base": 100}})
+    assert with_base["c"]["percent"] == "100.00%" and with_base["c"]["zero_base"] is True
+    engine, _ = _engine(data)
+    without = _section(engine, {"c": {"change": {"sum": "expenditure"}, "prior": {"sum": "上年执行数.expenditure"}}})
+    assert without["c"]["percent"] == ""
+
+
+def test_ningxia_2080506_change_against_last_years_actuals():
+    """中卫 二(二): 2080506 项目 4869.00 against 2023 执行数 22.51 → 增加4846.49万元，增长21530.39%."""
+    data = {"expenditure": [_spending("2080506", "项目支出", "48690000")],
+            "上年执行数.expenditure": [_spending("2080506", "项目支出", "225100")]}
+    engine, _ = _engine(data)
+    shown = _section(engine, {"c": {"change": {"sum": "expenditure"}, "prior": {"sum": "上年执行数.expenditure"}}})
+    assert (shown["c"]["amount"], shown["c"]["percent"]) == ("4,846.49", "21530.39%")
+
+
+def test_typed_texts_by_subject_and_their_count():
+    paragraphs = (Paragraph(section="项变动原因", subject="2080109", text="主要原因是人员增加。"),
+                  Paragraph(section="项变动原因", subject="2089999", text="新增项目"),
+                  Paragraph(section="机构设置", text="行政办"), Paragraph(section="机构设置", text="征缴股"))
+    data = {"expenditure": [_spending("2080109", "基本支出", "100"), _spending("2089999", "项目支出", "100")]}
+    engine, figures = _engine(data, _budget(paragraphs=paragraphs))
+    shown = _section(engine, {
+        "divisions": {"text": {"section": "机构设置"}},
+        "division_count": {"length": "divisions"},
+        "items": {"each": "codes", "dataset": "expenditure", "level": 7,
+                  "figures": {"why": {"text": {"section": "项变动原因", "subject": "{code}"}, "clean": True}}},
+    })
+    assert shown["divisions"] == ["行政办", "征缴股"] and shown["division_count"] == "2"
+    assert figures.by_key["narrative.五.division_count"].value == 2
+    assert [i["why"] for i in shown["items"]] == [["人员增加"], ["新增项目"]]
+
+
+def test_a_reason_from_typed_texts_keyed_like_the_figure():
+    paragraphs = (Paragraph(section="三公变动原因", subject="公务接待费", text="本年增加1人，公务接待费预算相应增加。"),)
+    data = {"three_public": [Fact({"item": "公务接待费"}, D("1400"))],
+            "上年预算.three_public": [Fact({"item": "公务接待费"}, D("1200"))]}
+    engine, _ = _engine(data, _budget(paragraphs=paragraphs))
+    shown = _section(engine, {"items": {
+        "each": "items", "dataset": "three_public", "items": [{"key": "公务接待费", "filter": {"item": "公务接待费"}}],
+        "figures": {"c": {"change": {"sum": "three_public"}, "prior": {"sum": "上年预算.three_public",
+                                                                       "filter": {"item": "{key}"}},
+                          "reason": {"section": "三公变动原因", "subject": "{key}"}}}}})
+    change = shown["items"][0]["c"]
+    assert (change["amount"], change["percent"], change["reason"]) == ("0.02", "16.67%", "本年增加1人，公务接待费预算相应增加")
+
+
+def test_a_figure_has_exactly_one_kind():
+    with pytest.raises(ValueError, match="一种计算方式"):
+        FigureSpec.model_validate({"sum": "expenditure", "value": "unit.name"})
+    with pytest.raises(ValueError, match="prior"):
+        FigureSpec.model_validate({"change": "x"})
+
+
+def test_drop_suffix():
+    assert drop_suffix("社会保障和就业支出", "支出") == "社会保障和就业"
+    assert drop_suffix("支出", "支出") == "支出"
+    assert drop_suffix("行政事业单位养老支出", "费") == "行政事业单位养老支出"
+
+
+def test_dates_and_flags_are_not_registered():
+    from budget_author.model import Assets
+
+    assets = Assets(as_of=dt.date(2023, 12, 31), vehicle_quota=1, vehicles={}, floor_area=D("720.32"),
+                    equipment_50=0, equipment_100=0)
+    engine, figures = _engine({}, _budget(assets=assets))
+    shown = _section(engine, {"as_of": {"value": "assets.as_of", "format": "date"},
+                              "admin": {"value": "unit.is_admin", "format": "flag"},
+                              "area": {"value": "assets.floor_area", "format": "area"}})
+    assert shown == {"as_of": "2023年12月31日", "admin": True, "area": "720.32"}
+    assert list(figures.by_key) == ["narrative.五.area"]
