@@ -65,6 +65,7 @@ class Item(BaseModel):
     key: str
     label: str = ""
     filter: dict[str, Any] = {}
+    words: dict[str, str] = {}  # free wording a sentence may use for this item (e.g. its name when zero)
 
 
 class TextRef(BaseModel):
@@ -85,7 +86,7 @@ class FigureSpec(BaseModel):
     count: str | None = None
     zero: list[Union[str, "FigureSpec"]] | None = None
     names: str | None = None
-    each: str | None = None
+    each: str | None = None  # "codes", "items" or "projects"
     text: TextRef | None = None  # typed text(s): a list of paragraphs
     length: str | None = None  # how many entries a list-valued figure (texts, names) has
     # modifiers
@@ -104,6 +105,7 @@ class FigureSpec(BaseModel):
     datasets: list[str] | None = None  # each = "codes": more datasets whose codes join the walk (last year's)
     level: int | None = None  # each = "codes": 3 (类), 5 (款), 7 (项)
     items: list[Item] | None = None  # each = "items"
+    nonzero: bool = False  # each = "items" / "projects": only the entries whose loop dataset sums to non-zero
     figures: dict[str, "FigureSpec"] | None = None  # each: the figures of every item
 
     @model_validator(mode="after")
@@ -118,8 +120,8 @@ class FigureSpec(BaseModel):
         if self.change is not None and self.prior is None:
             raise ValueError("change 需要 prior（比较的上年数）")
         if self.each is not None:
-            if self.each not in ("codes", "items") or not self.dataset or self.figures is None:
-                raise ValueError("each 只能是 codes 或 items，且需要 dataset 和 figures")
+            if self.each not in ("codes", "items", "projects") or not self.dataset or self.figures is None:
+                raise ValueError("each 只能是 codes、items 或 projects，且需要 dataset 和 figures")
             if self.order not in ("code", "current_first"):
                 raise ValueError("each 的 order 只能是 code 或 current_first")
             if self.each == "codes" and self.level not in (3, 5, 7):
@@ -341,16 +343,26 @@ class NarrativeEngine:
             codes = sorted(set().union(*present))
             if spec.order == "current_first":  # this year's codes in code order, then last year's only
                 codes = sorted(present[0]) + sorted(set(codes) - present[0])
+            name_of = self.names.economic if dataset.endswith("economic") else self.names.functional
             for code in codes:
-                name_of = self.names.economic if dataset.endswith("economic") else self.names.functional
-                fields = {"code": code, "key": code, "label": name_of(code), "name": name_of(code)}
+                fields = {"code": code, "key": code, "label": name_of(code), "name": name_of(code),
+                          "class_name": name_of(code[:3]), "kuan_name": name_of(code[:5]) if level >= 5 else ""}
                 items.append((fields, lambda f, p=code, flt=spec.filter: f.dims["code"].startswith(p)
                               and select([f], flt) != []))
-        else:
+        elif spec.each == "items":
             for item in spec.items:
-                fields = {"key": item.key, "code": item.key, "label": item.label, "name": item.label}
+                fields = {"key": item.key, "code": item.key, "label": item.label, "name": item.label, **item.words}
                 flt = {**(spec.filter or {}), **item.filter}
                 items.append((fields, lambda f, flt=flt: select([f], flt) != []))
+        else:  # projects, in sheet order; the loop dataset's facts carry the project's index
+            for index, project in enumerate(self.b.projects):
+                fields = {"key": project.seq, "code": project.code, "seq": project.seq, "label": project.name,
+                          "name": project.name}
+                items.append((fields, lambda f, i=index, flt=spec.filter: f.dims.get("project") == i
+                              and select([f], flt) != []))
+        if spec.nonzero and spec.each != "codes":
+            items = [(fields, predicate) for fields, predicate in items
+                     if sum((f.amount for f in self.facts(dataset, None, scope) if predicate(f)), ZERO) != 0]
         out = []
         raws = []
         for fields, predicate in items:
