@@ -29,3 +29,21 @@ def test_table_figures_are_those_of_before(name):
     # every figure a table registers is shown in one of its cells
     shown = {c.key for t in report.tables for row in t.body for c in row if c.key}
     assert shown <= set(ours)
+
+
+def test_an_empty_table_whose_spec_says_omit_leaves_the_document_and_its_contents():
+    from dataclasses import replace
+
+    from budget_author.profiles import load_profile
+    from budget_author.render.html import render_html
+
+    profile = load_profile()
+    tables = tuple({**t, "empty": {"omit": True}} if t["number"] in (1, 9) else t for t in profile.tables)
+    budget = check_workbook(EXAMPLES / "datong-2024.xlsx").parsed.budget
+    report = compute_report(budget, replace(profile, tables=tables))
+    by_number = {t.number: t for t in report.tables}
+    assert by_number[9].empty and by_number[9].omit and not by_number[1].omit  # 表一 has figures
+    html = render_html(report)
+    assert 'id="table-9"' not in html and "国有资本经营预算收支预算表" not in html
+    assert html.count('class="table-block') == 12 and html.count('id="part-tables-title"') == 1
+    assert 'href="#table-8"' in html and 'href="#table-9"' not in html

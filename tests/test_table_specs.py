@@ -739,3 +739,84 @@ def test_a_cycle_of_derived_columns_is_an_error():
     message = _error(NX_2.replace('change = ["total", "prior"]', 'add = ["total", "change_pct"]').replace(
         'percent = ["total", "prior"]', 'percent = ["change", "prior"]'))
     assert "循环" in message
+
+
+# ---------------------------------------------------------------- Ningxia 一 (literal rows, numbered 类 list)
+NX_CLASSES = ["201", "202", "203", "204", "205", "206", "207", "208", "210", "211", "212", "213", "214", "215", "216",
+              "217", "220", "221", "222", "224", "229"]
+NX_1 = """
+number = 1
+title = "财政拨款收支预算总表"
+label = "{numeral}、{title}"
+meta = ""
+widths = [30, 10, 30, 10, 10, 10]
+format = {zero = "0"}
+scope = {source = ["一般公共预算", "政府性基金预算"]}
+footer = [
+  {left = {key = "income_current", label = "本年收入小计", filter = {period = "当年预算"}}, right = {key = "current", label = "本年支出小计", filter = {period = "当年预算"}}},
+  {left = {label = "二、上年结转结余", literal = true}, right = {label = "二、年末结转结余", literal = true}},
+  {left = {key = "income_total", label = "收入总计"}, right = {key = "total", label = "支出总计"}},
+]
+
+[[sides]]
+dataset = "income"
+columns = [{text = "收 入", children = [{text = "项 目", show = "label"}, {text = "预算数", key = "amount"}]}]
+rows = {source = "fixed", items = [
+  {label = "一、本年收入", literal = true},
+  {key = "gpb", label = "（一）一般公共预算财政拨款收入", filter = {source = "一般公共预算", period = "当年预算"}},
+  {key = "gf", label = "（二）政府性基金预算财政拨款收入", filter = {source = "政府性基金预算", period = "当年预算"}},
+]}
+
+[[sides]]
+dataset = "expenditure"
+columns = [{text = "支 出", children = [
+  {text = "项目（按功能分类）", show = "label"},
+  {text = "预算数", children = [
+    {text = "小计", key = "total"},
+    {text = "一般公共预算财政拨款支出", key = "gpb", filter = {source = "一般公共预算"}},
+    {text = "政府性基金预算财政拨款支出", key = "gf", filter = {source = "政府性基金预算"}},
+  ]},
+]}]
+
+[[sides.rows]]
+source = "fixed"
+items = [{label = "一、本年支出", literal = true}]
+
+[[sides.rows]]
+source = "codes"
+levels = [3]
+nonzero = false
+codes = [%s]
+label = "（{numeral}）{name}"
+
+[[sides.rows]]
+source = "fixed"
+items = [{label = "……", literal = true}]
+""" % ", ".join(f'"{c}"' for c in NX_CLASSES)
+
+
+def test_ningxia_1_literal_rows_a_numbered_class_list_and_footer_lines():
+    data = {"income": [fact("37355.53", source="一般公共预算", period="当年预算", level="本级", category="")],
+            "expenditure": _nx_2_data()["expenditure"]}
+    view, figures = build(NX_1, data, unit="中卫市社会保险事业管理中心")
+    rows = texts(view)
+    assert header(view) == [
+        [("收 入", 2, 1), ("支 出", 4, 1)],
+        [("项 目", 1, 2), ("预算数", 1, 2), ("项目（按功能分类）", 1, 2), ("预算数", 3, 1)],
+        [("小计", 1, 1), ("一般公共预算财政拨款支出", 1, 1), ("政府性基金预算财政拨款支出", 1, 1)],
+    ]
+    assert rows[0] == ["一、本年收入", "", "一、本年支出", "", "", ""]
+    assert view.body[0][1].key is None  # a literal line carries no figure
+    assert rows[1] == ["（一）一般公共预算财政拨款收入", "37355.53", "（一）一般公共服务支出", "0", "0", "0"]
+    assert rows[2] == ["（二）政府性基金预算财政拨款收入", "0", "（二）外交支出", "0", "0", "0"]
+    assert rows[8] == ["", "", "（八）社会保障和就业支出", "37294.73", "37294.73", "0"]
+    assert rows[9] == ["", "", "（九）卫生健康支出", "18.19", "18.19", "0"]
+    assert rows[18] == ["", "", "（十八）住房保障支出", "42.61", "42.61", "0"]
+    assert rows[21] == ["", "", "（二十一）其他支出", "0", "0", "0"]
+    assert rows[22] == ["", "", "……", "", "", ""]
+    assert rows[23:] == [
+        ["本年收入小计", "37355.53", "本年支出小计", "37355.53", "37355.53", "0"],
+        ["二、上年结转结余", "", "二、年末结转结余", "", "", ""],
+        ["收入总计", "37355.53", "支出总计", "37355.53", "37355.53", "0"],
+    ]
+    assert figures.by_key["table.1.210.gpb"].subject == "210 卫生健康支出"

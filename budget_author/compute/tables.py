@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from itertools import zip_longest
-from typing import Any, Callable, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from budget_author.compute.facts import Fact, matches
 from budget_author.compute.view import Cell, Figures, TableView
@@ -460,7 +460,3 @@ def build_table(spec: TableSpec | Mapping[str, Any], budget: Any, data: Mapping[
     inputs = TableInputs(data=data, names=names, unit_name=unit.name, unit_code=getattr(unit, "code", "") or "",
                          year=unit.year, projects=[ProjectRef(p.name, p.seq) for p in budget.projects])
     return render_table(parse(spec), inputs, figures, label=label, toc=toc, empty_note=empty_note)
-
-
-def figure_keys(view: TableView) -> Iterable[str]:
-    return (c.key for row in view.body for c in row if c.key)

@@ -121,7 +121,7 @@ def table_of_contents(report: Report, blocks: list[NarrativeBlock]) -> list[TocE
         TocEntry(2, report.profile["overview"]["duties"], "duties"),
         TocEntry(2, report.profile["overview"]["organisation"], "organisation"),
         TocEntry(1, titles["tables"], "part-tables-title"),
-        *(TocEntry(2, t.toc_title, t.anchor) for t in report.tables),
+        *(TocEntry(2, t.toc_title, t.anchor) for t in report.tables if not t.omit),
         TocEntry(1, titles["narrative"], "part-narrative"),
         *(TocEntry(b.level, b.title, b.anchor) for b in blocks if b.toc),
         TocEntry(1, titles["glossary"], "part-glossary"),
