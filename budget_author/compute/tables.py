@@ -84,22 +84,24 @@ class ColumnFacts:
 
     def __init__(self, facts: list[Fact]):
         self.facts = facts
-        self._prefix: dict[int, dict[str, Decimal]] = {}
+        self._prefix: dict[tuple[int, tuple[str, ...]], dict[tuple[Any, ...], Decimal]] = {}
         self._by: dict[tuple[str, ...], dict[tuple[Any, ...], Decimal]] = {}
 
     def all(self) -> Decimal:
         return sum((f.amount for f in self.facts), ZERO)
 
-    def prefix(self, code: str) -> Decimal:
-        n = len(code)
-        if n not in self._prefix:
-            sums: dict[str, Decimal] = {}
+    def prefix(self, code: str, **also: Any) -> Decimal:
+        """The sum of the facts whose code starts with `code` (and whose dimensions `also` have those values)."""
+        n, dims = len(code), tuple(sorted(also))
+        if (n, dims) not in self._prefix:
+            sums: dict[tuple[Any, ...], Decimal] = {}
             for f in self.facts:
                 c = str(f.dims.get("code", ""))
                 if len(c) >= n:
-                    sums[c[:n]] = sums.get(c[:n], ZERO) + f.amount
-            self._prefix[n] = sums
-        return self._prefix[n].get(code, ZERO)
+                    k = (c[:n], *(f.dims.get(d) for d in dims))
+                    sums[k] = sums.get(k, ZERO) + f.amount
+            self._prefix[(n, dims)] = sums
+        return self._prefix[(n, dims)].get((code, *(also[d] for d in dims)), ZERO)
 
     def where(self, **wanted: Any) -> Decimal:
         dims = tuple(sorted(wanted))
@@ -153,7 +155,6 @@ def _code_rows(source: CodesSource, side: Side, inputs: TableInputs, rename: Map
     levels = source.levels
     if levels:
         codes = {code[:n] for code in present for n in levels if len(code) >= n}
-        codes |= {code for code in present if len(code) in levels}
         ordered = sorted(codes, key=lambda c: tuple(c[:n] for n in levels))
     else:
         ordered = sorted(present)
@@ -190,9 +191,7 @@ def _code_rows(source: CodesSource, side: Side, inputs: TableInputs, rename: Map
                 pname = inputs.text(source.project_label, name=project.name, seq=project.seq, code=code)
 
                 def pick_project(col: ColumnFacts, code: str = code, index: int = index) -> Decimal:
-                    return col.filtered({"code": code, "project": index}) if exact else \
-                        sum((f.amount for f in col.facts if str(f.dims.get("code", "")).startswith(code)
-                             and f.dims.get("project") == index), ZERO)
+                    return col.where(code=code, project=index) if exact else col.prefix(code, project=index)
 
                 rows.append(Row(key=f"{source.prefix}{code}.project{index + 1}", label=label, code=code, level=level,
                                 label_cls=cls, select=pick_project, project=pname, skeleton=False,
@@ -268,6 +267,7 @@ class SideEngine:
                 self.columns[leaf.key or ""] = ColumnFacts(_select(self.inputs.data, dataset, self.side.scope,
                                                                    leaf.filter))
         self.by_key = {leaf.key: leaf for leaf in self.leaves if leaf.show is None}
+        self.registered: list[Decimal | None] = []  # every value this side showed (is the table empty?)
 
     def values(self, row: Row) -> dict[str, Decimal | None]:
         out: dict[str, Decimal | None] = {}
@@ -334,7 +334,8 @@ class SideEngine:
             derived = leaf.derived
             if derived is not None and derived[0] == "percent":
                 refs = derived[1]
-                text = fmt.percent(values[refs[0]] - values[refs[1]], values[refs[1]])  # type: ignore[operator]
+                new, old = values[refs[0]] or ZERO, values[refs[1]] or ZERO
+                text = fmt.percent(new - old, old)
                 unit = "%"
             else:
                 text = fmt.amount(value or ZERO)
@@ -344,10 +345,12 @@ class SideEngine:
             measure = row.measure if row.measure is not None else (leaf.measure if leaf.measure is not None
                                                                    else self.inputs.text(leaf.text))
             self.figures.add(full_key, value, text, unit, group=self.group, subject=row.subject, measure=measure)
+            self.registered.append(value)
             cells.append(Cell(text, "num", key=full_key))
         if row.total and self.span_totals:
-            n = sum(1 for leaf in self.leaves[: len(labels)] if leaf.show is not None)
-            cells = [Cell(row.label, "label", colspan=n)] + cells[n:]
+            n = next((i for i, leaf in enumerate(self.leaves) if leaf.show is None), len(self.leaves))
+            if n > 1:
+                cells = [Cell(row.label, "label", colspan=n)] + cells[n:]
         return cells
 
     def blank(self) -> list[Cell]:
@@ -414,8 +417,7 @@ def render_table(spec: TableSpec, inputs: TableInputs, figures: Figures, *, labe
             b, keep_b = right or (engines[1].blank(), True)
             body.append((a + b, keep_a and keep_b))
     body = body + footer
-    prefix = f"table.{spec.number}."
-    empty = all(f.value in (None, ZERO) for k, f in figures.by_key.items() if k.startswith(prefix))
+    empty = all(value in (None, ZERO) for engine in engines for value in engine.registered)
     empty_spec = spec.empty
     if empty:
         if empty_spec.placeholder is not None:

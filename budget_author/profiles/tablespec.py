@@ -101,6 +101,8 @@ class Column(_Strict):
         else:
             if self.key is None:
                 raise ValueError("数值列需要 key（派生列也需要）")
+            if self.part:
+                raise ValueError("part 只用于 show = \"code\"")
             if len(derived) > 1 or (derived and (self.sum or self.filter is not None)):
                 raise ValueError("一列只能是 sum/filter、change、percent、add 之一")
             for name in ("change", "percent"):
@@ -406,6 +408,8 @@ def _check_side(side: Side, where: str, dimensions: Dimensions) -> None:
                 _check_dataset(dataset, f"{here}（列的数据集）", dimensions, ("code",))
         elif isinstance(source, ProjectsSource):
             _check_dataset(source.dataset or side.dataset, f"{here} dataset", dimensions, ("project",))
+            for dataset in column_sets:
+                _check_dataset(dataset, f"{here}（列的数据集）", dimensions, ("project",))
     if any(leaf.show == "project" for leaf in leaves(side.columns)) and not any(
             isinstance(s, (CodesSource, ProjectsSource)) for s in side.rows):
         raise ProfileError(f"{where}: show = \"project\" 需要 projects 行来源或 codes 的 projects = true")
