@@ -68,9 +68,12 @@ def table_amount(yuan: Decimal) -> str:
     return TABLE.amount(yuan)
 
 
+NARRATIVE = NumberFormat(zero="0", thousands=True)  # Shanxi's 第三部分 amounts
+NARRATIVE_PERCENT = NumberFormat(zero="0")  # and its percentages (followed by "%")
+
+
 def narrative_amount(yuan: Decimal) -> str:
-    shown = round_half_up(to_wan(yuan))
-    return "0" if shown == 0 else f"{shown:,.2f}"
+    return NARRATIVE.amount(yuan)
 
 
 def share(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -81,10 +84,7 @@ def share(part: Decimal, whole: Decimal) -> Decimal | None:
 
 
 def percent(value: Decimal | None) -> str:
-    if value is None:
-        return "0%"
-    shown = round_half_up(value)
-    return "0%" if shown == 0 else f"{shown:.2f}%"
+    return "0%" if value is None else NARRATIVE_PERCENT.number(value) + "%"
 
 
 def form_yuan(yuan: Decimal | None) -> str:
