@@ -820,3 +820,13 @@ def test_ningxia_1_literal_rows_a_numbered_class_list_and_footer_lines():
         ["收入总计", "37355.53", "支出总计", "37355.53", "37355.53", "0"],
     ]
     assert figures.by_key["table.1.210.gpb"].subject == "210 卫生健康支出"
+
+
+def test_the_example_in_the_language_docstring_validates():
+    import budget_author.profiles.tablespec as module
+
+    doc = module.__doc__
+    start = doc.index("    [[tables]]")
+    example = "\n".join(line[4:].split("  #")[0] for line in doc[start:].split("\n\n")[0].splitlines())
+    spec = validate_table(tomllib.loads(example)["tables"][0], "docstring", EXTENDED)
+    assert spec.number == 3 and len(spec.widths) == 7

@@ -11,19 +11,22 @@ the column trees, so there is no separate header list to keep in step.
     meta = "单位名称：{unit}"            # the line above the table, left; "" for none
     unit = "万元"                        # 万元 | 元: the measure line and the amounts' scale
     format = {zero = "", decimals = 2}  # a NumberFormat (display.py); any column node may set its own
-    widths = [13, 39, 16, 16, 16]       # one per leaf column, in %
-    scope = {period = "当年预算"}        # a filter on every value column of every side
+    widths = [13, 39, 8, 8, 8, 8, 8]    # one per leaf column, in %
+    dataset = "expenditure"              # the default dataset of value columns and row sources
+    scope = {source = "一般公共预算"}     # a filter on every value column of every side
     totals = {position = "first", label = "合计"}
     empty = {note = "注：本表无数据"}     # or {rows = "none"}, {placeholder = {...}}, {omit = true}
     columns = [
       {text = "项目", children = [{text = "科目编码", show = "code"}, {text = "科目名称", show = "label"}]},
+      {text = "上年执行数", key = "prior", sum = "上年执行数.expenditure"},
       {text = "{year}年预算数", children = [
-        {text = "合计", key = "total", sum = "expenditure"},
+        {text = "合计", key = "total"},
         {text = "基本支出", key = "basic", filter = {kind = "基本支出"}},
-        {text = "增减额", key = "change", change = ["total", "prior"]},
       ]},
+      {text = "增减额", key = "change", change = ["total", "prior"]},
+      {text = "增减%", key = "change_pct", percent = ["total", "prior"]},
     ]
-    rows = {source = "codes", dataset = "expenditure", levels = [3, 5, 7]}
+    rows = {source = "codes", levels = [3, 5, 7], union = ["上年执行数.expenditure"]}
 
 A column node is a group (`children`), a label leaf (`show` = label | code (with `part` 类/款/项) |
 gov_name | project), a value leaf (`key`, `sum` = dataset, default the side's `dataset`, and a
