@@ -830,3 +830,13 @@ def test_the_example_in_the_language_docstring_validates():
     example = "\n".join(line[4:].split("  #")[0] for line in doc[start:].split("\n\n")[0].splitlines())
     spec = validate_table(tomllib.loads(example)["tables"][0], "docstring", EXTENDED)
     assert spec.number == 3 and len(spec.widths) == 7
+
+
+def test_a_table_in_yuan_says_so_and_writes_yuan():
+    spec = XJ_T8.replace('meta = "编制单位：{unit}"', 'meta = "编制单位：{unit}"\nunit = "元"\nformat = {thousands = true}')
+    view, figures = build(spec, {"expenditure": [
+        Fact({"code": "2080109", "source": "政府性基金预算", "kind": "项目支出", "period": "当年预算", "level": "本级"},
+             Decimal("12345.675"))]})
+    assert view.measure == "单位：元"
+    assert texts(view)[-1] == ["合计", "", "", "", "12,345.68", "", "", "12,345.68"]
+    assert figures.by_key["table.8.total.total"].value == Decimal("12345.675")
