@@ -42,8 +42,8 @@ def test_a_profile_folder_from_the_environment_loads(profile_copy):
 def test_a_misspelt_filter_dimension_is_an_error_naming_table_and_key(profile_copy):
     folder = profile_copy()
     text = (folder / "tables.toml").read_text(encoding="utf-8")
-    (folder / "tables.toml").write_text(text.replace('{key = "basic", filter = {kind = "基本支出"}}',
-                                                     '{key = "basic", filter = {kinds = "基本支出"}}', 1),
+    (folder / "tables.toml").write_text(text.replace('key = "basic", filter = {kind = "基本支出"}',
+                                                     'key = "basic", filter = {kinds = "基本支出"}', 1),
                                         encoding="utf-8")
     with pytest.raises(ProfileError) as caught:
         load_profile("copy")

@@ -65,6 +65,7 @@ class TableView:
     empty: bool
     empty_note: str
     landscape: bool = False
+    omit: bool = False  # an empty table its spec leaves out (empty.omit)
 
 
 @dataclass

@@ -115,7 +115,6 @@ class Settings(_Strict):
     levels: dict[str, Level] = {}
 
 
-# ---------------------------------------------------------------- tables.toml
 def _where(error: dict[str, Any]) -> str:
     return ".".join(str(part) for part in error["loc"])
 
@@ -132,39 +131,20 @@ def _explain(errors: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def check_filter(flt: Any, dataset: str, where: str) -> None:
-    """A filter {dimension: value | [values]} against the dataset's declared dimensions."""
-    from budget_author.compute.facts import DIMENSIONS
-
-    if flt is None:
-        return
-    if not isinstance(flt, dict):
-        raise ProfileError(f"{where}: 筛选条件应为表（如 {{source = \"一般公共预算\"}}），实为 {flt!r}")
-    dims = DIMENSIONS.get(dataset)
-    if dims is None:
-        raise ProfileError(f"{where}: 未知的数据集“{dataset}”；可用：{'、'.join(DIMENSIONS)}")
-    for dim, wanted in flt.items():
-        if dim not in dims:
-            raise ProfileError(f"{where}: 数据集“{dataset}”没有维度“{dim}”；可用：{'、'.join(dims)}")
-        allowed = dims[dim]
-        values = wanted if isinstance(wanted, list) else [wanted]
-        if allowed is not None:
-            for value in values:
-                if isinstance(value, str) and "{" in value:
-                    continue  # {code} / {key} of a narrative loop item: known only when it runs
-                if value not in allowed:
-                    raise ProfileError(f"{where}: 维度“{dim}”没有取值“{value}”；可用：{'、'.join(map(str, allowed))}")
+# ---------------------------------------------------------------- tables.toml
+# The filter check of the table specs, for other parts of a profile that filter datasets too.
+from budget_author.profiles.tablespec import check_filter  # noqa: E402,F401
 
 
 def validate_tables(profile: Profile) -> None:
-    """tables.toml: each table's keys, and every filter against its dataset's dimensions."""
-    from budget_author.compute.tables import validate_table
+    """tables.toml: every table against the spec language (profiles/tablespec.py) and the datasets' dimensions."""
+    from budget_author.profiles.tablespec import validate_table
 
     path = profile.folder / "tables.toml"
     seen: set[Any] = set()
     for index, table in enumerate(profile.tables):
         where = f"{path}: tables[{index}]（表 {table.get('number', '?')}）"
-        key = table.get("id", table.get("number"))
+        key = table.get("number")
         if key in seen:
             raise ProfileError(f"{where}: 表号重复：{key}")
         seen.add(key)

@@ -83,7 +83,7 @@ def table_of_contents(report: Report, blocks: list[NarrativeBlock] | None = None
     for part in report.parts:
         if part.kind == "tables":
             toc.append(TocEntry(1, part.title, f"{part.anchor}-title"))
-            toc.extend(TocEntry(2, t.toc_title, t.anchor) for t in report.tables)
+            toc.extend(TocEntry(2, t.toc_title, t.anchor) for t in report.tables if not t.omit)
         else:
             toc.append(TocEntry(1, part.title, part.anchor))
             toc.extend(TocEntry(b.level, b.title, b.anchor) for b in part.blocks if b.toc)
