@@ -60,6 +60,12 @@ class Rule:
     codes: tuple[str, ...]
     needs: tuple[str, ...]  # sheet keys that must be present and cleanly parsed
 
+    @property
+    def qualified_name(self) -> str:
+        """The rule as a developer finds it: `totals.check_typed_totals` (module within rules/, function)."""
+        module = getattr(self.check, "__module__", "") or ""
+        return f"{module.removeprefix('budget_author.rules.')}.{self.name}" if module else self.name
+
     def applies(self, ctx: Context) -> bool:
         blocked = ctx.parsed.missing | ctx.parsed.failed
         return not blocked.intersection(self.needs)
