@@ -43,7 +43,7 @@ class Shown(Enum):
 class Exit:
     code: int
     shown: Shown
-    status: str = CRASHED  # in a batch summary
+    status: str = ""  # a unit's status in a batch summary ("" where a unit never ends so: the batch stops)
 
 
 TABLE: tuple[tuple[type[BaseException], Exit], ...] = (
@@ -72,7 +72,7 @@ def batch_exit_code(status: str) -> int:
     """The exit code a batch ends with for a unit of this status (the largest over the failed units is used)."""
     if status == PROBLEMS:
         return EXIT_PROBLEMS
-    return next((row.code for _, row in TABLE if row.status == status), EXIT_INTERNAL)
+    return next((row.code for _, row in TABLE if row.status and row.status == status), EXIT_INTERNAL)
 
 
 def problem_of(exc: InputError | OutputError | RenderError) -> Issue:

@@ -242,3 +242,80 @@ def test_an_issue_keeps_exactly_the_parameters_its_message_asks_for():
         problem.params["value"] = "0"  # frozen
     file_problem = issue("FILE_CORRUPT", detail="压缩数据损坏")
     assert file_problem.params == {"detail": "压缩数据损坏"} and "压缩数据损坏" in file_problem.message
+
+
+# ---------------------------------------------------------------- one exception → exit-code table
+from budget_author import exits  # noqa: E402
+
+
+def _coded_failures():
+    from budget_author.outputs import OutputError
+    from budget_author.render.pdf import RenderError
+    from budget_author.workbook.read import InputError
+
+    return [
+        (InputError("FILE_CORRUPT", detail="压缩数据损坏"), 2),
+        (OutputError("OUTPUT_DISK_FULL", folder="公开文件", output="甲.pdf"), 3),
+        (RenderError("RENDER_TIMEOUT", seconds=120), 4),
+    ]
+
+
+def test_the_table_gives_the_readme_exit_codes():
+    import re
+
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### 退出码（所有命令相同）", 1)[1].split("\n### ", 1)[0]
+    documented = {int(n) for n in re.findall(r"^\| (\d+) \|", section, flags=re.M)}
+    from_table = {row.code for _, row in exits.TABLE} | {exits.EXIT_OK, exits.EXIT_PROBLEMS}
+    assert documented == {0, 1, 2, 3, 4, 70, 130, 141}
+    assert from_table == documented | {143} and "143：被 `kill` 终止" in section  # 143 is told in 130's row
+    assert exits.exit_for(exits.Terminated()).code == 143 and exits.exit_for(KeyboardInterrupt()).code == 130
+    assert exits.exit_for(BrokenPipeError()).code == 141
+    assert exits.exit_for(MemoryError()).code == 70 and exits.exit_for(ZeroDivisionError()).code == 70
+
+
+@pytest.mark.parametrize("index", range(3))
+def test_cli_watch_and_batch_read_one_table(index, monkeypatch, mini, make_workbook, tmp_path):
+    """The same failure means the same to all three: the CLI's exit code, the batch status's exit code, and
+    the problem a watch round shows."""
+    import budget_author.build
+    import budget_author.watch
+    from budget_author.batch import build_one
+
+    failure, code = _coded_failures()[index]
+
+    def fail(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(budget_author.build, "build_document", fail)
+    monkeypatch.setattr(budget_author.watch, "build_document", fail)
+    path = make_workbook(mini)
+    result = CliRunner().invoke(cli, ["build", str(path)])
+    assert result.exit_code == code
+    assert f"[{failure.code}]" in result.output
+    outcome = build_one(path, tmp_path / "x.pdf", draft=False)
+    assert exits.batch_exit_code(outcome.status) == code and outcome.code == failure.code
+    round_ = budget_author.watch.build_round(path, tmp_path / "x.pdf", False, 1, retries=1)
+    assert [(p.code, p.message) for p in round_.problems] == [(failure.code, exits.problem_of(failure).message)]
+
+
+def test_batch_statuses_keep_their_exit_codes():
+    assert {status: exits.batch_exit_code(status) for status in
+            ("有错误", "无法读取", "无法写入", "无法生成", "进程崩溃")} == {
+        "有错误": 1, "无法读取": 2, "无法写入": 3, "无法生成": 4, "进程崩溃": 70}
+
+
+def test_a_bug_anywhere_exits_70_with_the_internal_message(monkeypatch, capsys, tmp_path):
+    from budget_author import cli as cli_module
+    import budget_author.check
+
+    def boom(path):
+        raise MemoryError()
+
+    monkeypatch.setattr(budget_author.check, "check_workbook", boom)
+    monkeypatch.setattr("sys.argv", ["budget-author", "check", str(tmp_path / "x.xlsx")])
+    with pytest.raises(SystemExit) as info:
+        cli_module.main()
+    assert info.value.code == 70
+    assert capsys.readouterr().err.strip() == (
+        "budget-author 内部错误（MemoryError）。这是程序的问题，不是您的操作问题；请把这条信息和填报表发给维护人员。")
