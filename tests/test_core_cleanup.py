@@ -319,3 +319,97 @@ def test_a_bug_anywhere_exits_70_with_the_internal_message(monkeypatch, capsys, 
     assert info.value.code == 70
     assert capsys.readouterr().err.strip() == (
         "budget-author 内部错误（MemoryError）。这是程序的问题，不是您的操作问题；请把这条信息和填报表发给维护人员。")
+
+
+# ---------------------------------------------------------------- one name resolver for rules and report
+def test_rules_and_report_resolve_names_with_one_resolver(mini, make_workbook):
+    from budget_author.compute.names import Names
+    from budget_author.rules.base import Context
+
+    mini["expenditure"][2]["code"] = "2210298"  # not bundled: named by the unit's 自定义科目
+    mini["custom_codes"].append({"scheme": "功能分类", "code": "2210298", "name": "其他自定义住房支出"})
+    mini["custom_codes"].append({"scheme": "部门经济分类", "code": "30217", "name": "公务接待费",
+                                 "gov_code": "50299"})
+    mini["basic_economic"][3].pop("gov_code")
+    result = check_workbook(make_workbook(mini))
+    ctx = Context(result.parsed)
+    assert isinstance(ctx.names, Names)
+    assert ctx.functional is ctx.names.functional_table and ctx.economic_gov is ctx.names.gov_table
+    assert ctx.economic_dept is ctx.names.economic_table
+    assert ctx.functional.knows("2210298") and ctx.names.functional("2210298") == "其他自定义住房支出"
+    # the 政府经济分类 the rule checks is the one the report shows: from the unit's 自定义科目
+    assert ctx.names.default_gov_code("30217") == ctx.names.gov_code_for("30217") == "50299"
+    assert ctx.names.default_gov_code("30101") == "50101"  # 行政单位: from the correspondence table
+    # the rule checked 50299 (no name anywhere) at the row's 政府经济科目 cell: it used the same resolver
+    assert [(i.code, i.sheet, i.cell) for i in result.issues] == [("CODE_NAME_NEEDED", "基本支出经济分类", "C6")]
+
+
+# ---------------------------------------------------------------- one declaration of what a total adds up
+def _project_row_context(mini, make_workbook):
+    from budget_author.rules.base import Context
+
+    values = {"cur_gpb": "1", "cur_gf": "10", "cur_soe": "100", "cur_special": "1000", "cur_unit": "10000",
+              "co_gpb": "100000", "co_gf": "1000000", "co_soe": "10000000"}
+    mini["projects"][0].update(values)
+    return Context(check_workbook(make_workbook(mini)).parsed)
+
+
+def test_every_row_total_is_a_range_of_adjacent_columns_and_the_template_sums_exactly_it(tmp_path):
+    from openpyxl import load_workbook
+
+    from budget_author.workbook import schema as S
+    from budget_author.workbook.row_totals import ROW_TOTALS, parts_span
+    from budget_author.workbook.template import write_template
+
+    write_template(tmp_path / "t.xlsx", None)
+    workbook = load_workbook(tmp_path / "t.xlsx")
+    for (sheet_key, column_key), parts in ROW_TOTALS.items():
+        spec = S.sheet(sheet_key)
+        assert all(c.kind == "money" for c in spec.columns if c.key in parts) and len(parts) > 1
+        first, last = parts_span(spec, column_key)
+        row = spec.first_data_row
+        span = f"{spec.cell(first, row)}:{spec.cell(last, row)}"
+        assert workbook[spec.title][spec.cell(column_key, row)].value == f'=IF(COUNT({span})=0,"",SUM({span}))'
+        if spec.total_row:  # the 合计 row adds the row total up too
+            assert workbook[spec.title][spec.cell(column_key, 2)].value.startswith("=SUM(")
+
+
+def test_the_rule_adds_up_exactly_the_declared_columns(mini, make_workbook):
+    from decimal import Decimal
+
+    from budget_author.rules.totals import _computed_total
+
+    ctx = _project_row_context(mini, make_workbook)
+    assert _computed_total(ctx, "projects", "cur_total", 3) == Decimal("11111")
+    assert _computed_total(ctx, "projects", "co_total", 3) == Decimal("11100000")
+    assert _computed_total(ctx, "projects", "co_total", None) == Decimal("11100000")  # the 合计 row
+    assert _computed_total(ctx, "projects", "cur_gf", None) == Decimal("10")
+    assert _computed_total(ctx, "projects", "name", None) is None  # not a total
+
+
+def test_one_declaration_moves_both_the_template_and_the_rule(mini, make_workbook, tmp_path, monkeypatch):
+    """Drop a part from the declaration: the template's formula and the rule's total both lose it."""
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from budget_author.rules.totals import _computed_total
+    from budget_author.workbook import row_totals
+    from budget_author.workbook.template import write_template
+
+    parts = row_totals.ROW_TOTALS[("projects", "cur_total")]
+    monkeypatch.setitem(row_totals.ROW_TOTALS, ("projects", "cur_total"), parts[:-1])  # without 单位资金
+    write_template(tmp_path / "t.xlsx", None)
+    formula = load_workbook(tmp_path / "t.xlsx")["项目"]["M3"].value
+    assert formula == '=IF(COUNT(E3:H3)=0,"",SUM(E3:H3))'  # E..I before: 单位资金 (I) is left out
+    ctx = _project_row_context(mini, make_workbook)
+    assert _computed_total(ctx, "projects", "cur_total", 3) == Decimal("1111")
+
+
+def test_parts_that_are_not_adjacent_are_refused(monkeypatch):
+    from budget_author.workbook import row_totals
+    from budget_author.workbook import schema as S
+
+    monkeypatch.setitem(row_totals.ROW_TOTALS, ("projects", "cur_total"), ("cur_gpb", "cur_soe"))
+    with pytest.raises(ValueError, match="not adjacent"):
+        row_totals.parts_span(S.sheet("projects"), "cur_total")

@@ -116,7 +116,6 @@ def check_economic_codes(ctx: Context) -> Iterator[Issue]:
     """部门经济分类 款 (5 digits); its 政府经济分类 from the column, the unit's 自定义科目, or derived from
     the correspondence table and the unit type. One problem per distinct code."""
     b = ctx.budget
-    custom_gov = {c.code: c.gov_code for c in b.custom_codes if c.scheme == C.ECONOMIC_DEPT and c.gov_code}
     admin = bool(b.unit and b.unit.is_admin)
     for code, facts in _by_code(b.basic_economic).items():
         typed = next((f.name for f in facts if f.name), "")
@@ -132,7 +131,7 @@ def check_economic_codes(ctx: Context) -> Iterator[Issue]:
             if fact.cost_kind and fact.cost_kind != C.cost_kind(fact.code):
                 yield issue("BASIC_COST_KIND_MISMATCH", ctx.at("basic_economic", "cost_kind", fact.row),
                             code=fact.code, expected=C.cost_kind(fact.code), typed=fact.cost_kind)
-        derived = custom_gov.get(code) or C.derived_gov_code(code, admin)
+        derived = ctx.names.default_gov_code(code)
         untyped = [f.row for f in facts if not f.gov_code]
         if untyped and not derived:
             yield issue("CODE_GOV_UNKNOWN", ctx.at("basic_economic", "gov_code", untyped[0]),
