@@ -28,14 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from budget_author.exits import (CRASHED, OK, OUTPUT_FAILED, PROBLEMS, RENDER_FAILED, SKIPPED, UNUSABLE,  # noqa: F401
+                                  exit_for)
 from budget_author.fileio import TEMP_SUFFIX
 from budget_author.outputs import OutputError, Reads, check_outputs, display, plan_outputs
 
 # Set to a workbook file name to make its worker die hard: lets the tests prove a crash loses nothing else.
 CRASH_HOOK = "BUDGET_AUTHOR_TEST_CRASH_ON"
 
-OK, PROBLEMS, UNUSABLE, RENDER_FAILED, OUTPUT_FAILED, CRASHED, SKIPPED = (
-    "成功", "有错误", "无法读取", "无法生成", "无法写入", "进程崩溃", "已跳过")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 SUMMARY_PREFIX = "生成结果-"
 
@@ -192,8 +192,8 @@ def build_one(workbook: Path, output: Path, draft: bool, html: bool = False) -> 
     """Build one unit; every failure becomes an Outcome (this runs in a worker process)."""
     global _in_task
     from budget_author.build import build_document
+    from budget_author.exits import CODED
     from budget_author.issues import Severity
-    from budget_author.render.pdf import RenderError
     from budget_author.workbook.read import InputError
 
     if os.environ.get(CRASH_HOOK) == workbook.name:
@@ -206,15 +206,11 @@ def build_one(workbook: Path, output: Path, draft: bool, html: bool = False) -> 
         result = build_document(workbook, output, draft=draft, html=html)
     except KeyboardInterrupt:  # told to stop (SIGTERM): the build has unwound; take nothing more from the queue
         os._exit(0)
-    except InputError as exc:
-        return Outcome(workbook, _name(workbook), UNUSABLE, 1, seconds=time.perf_counter() - started,
-                       message=exc.code, code=exc.code)
-    except RenderError as exc:
-        return Outcome(workbook, _name(workbook), RENDER_FAILED, seconds=time.perf_counter() - started,
-                       message=str(exc), code=exc.code)
-    except OutputError as exc:
-        return Outcome(workbook, _name(workbook), OUTPUT_FAILED, seconds=time.perf_counter() - started,
-                       message=str(exc), code=exc.code)
+    except CODED as exc:  # the unit's outcome, with the status exits.TABLE gives it; other exceptions: CRASHED
+        unusable = isinstance(exc, InputError)  # counted as one problem, and named by its code (as always)
+        return Outcome(workbook, _name(workbook), exit_for(exc).status, int(unusable),
+                       seconds=time.perf_counter() - started, message=exc.code if unusable else str(exc),
+                       code=exc.code)
     finally:
         _in_task = False
     budget = result.check.parsed.budget
@@ -286,7 +282,7 @@ def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: 
                 except BrokenProcessPool:
                     lost.append(workbook)
                 except Exception as exc:  # noqa: BLE001 - a bug in one unit must not stop the batch
-                    record(Outcome(workbook, _name(workbook), CRASHED, message=type(exc).__name__))
+                    record(Outcome(workbook, _name(workbook), exit_for(exc).status, message=type(exc).__name__))
         except BaseException:
             _stop_workers(pool)
             raise

@@ -1,12 +1,26 @@
 """Every problem code, its severity and its Chinese message template.
 
 A code, once released, never changes meaning. Messages say what is wrong,
-what was expected, and what to do. Parameters are filled with str.format.
+what was expected, and what to do. A message's {placeholders} are its parameters: every place that
+raises a code supplies each of them (tests/test_core_cleanup.py scans the source for it), and the
+message is filled with exactly those, never with a dict padded with defaults.
 """
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Mapping
+
+
+class MissingParams(KeyError):
+    """A code raised without a parameter its message needs: a programming error, caught by the tests."""
+
+    def __init__(self, code: str, missing: frozenset[str]) -> None:
+        super().__init__(f"{code} needs {', '.join(sorted(missing))}")
+        self.code = code
+        self.missing = missing
 
 
 @dataclass(frozen=True)
@@ -14,6 +28,27 @@ class Entry:
     severity: str  # "error" | "warning"
     title: str
     message: str
+
+    @cached_property
+    def fields(self) -> frozenset[str]:
+        """The parameters the message asks for: the names of its {placeholders}."""
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(self.message) if name)
+
+    def params_of(self, code: str, supplied: Mapping[str, object]) -> dict[str, str]:
+        """The parameters this message asks for, as the text it shows; others supplied are not kept."""
+        missing = self.fields - supplied.keys()
+        if missing:
+            raise MissingParams(code, frozenset(missing))
+        return {name: str(supplied[name]) for name in sorted(self.fields)}
+
+    def render(self, params: Mapping[str, object]) -> str:
+        return self.message.format_map(params)
+
+
+def message(code: str, params: Mapping[str, object]) -> str:
+    """A code's message with its parameters; MissingParams if one it asks for is not supplied."""
+    entry = CATALOGUE[code]
+    return entry.render(entry.params_of(code, params))
 
 
 E, W = "error", "warning"
@@ -128,6 +163,8 @@ CATALOGUE: dict[str, Entry] = {
     "UNIT_YEAR_META": Entry(W, "年度与填报表不符", "“单位信息”中的预算年度为 {year}，填报表生成时记录的年度为 {meta_year}。请确认年度无误。"),
     # issue 13, unit wording (developer b)
     "OVERALL_PERF_CONFLICT": Entry(E, "整体绩效目标前后矛盾", "“是否编报整体绩效目标”选了“否”，公开文件将写“未编报……涉及资金0万元”，但填写了个数 {count} 个、涉及资金 {amount} 万元。编报了的请改选“是”；没有编报的请清空个数和涉及资金。"),
+    # ---------------------------------------------------------- the program's own fault, found while checking
+    "RULE_INTERNAL": Entry(E, "检查程序出错", "检查规则 {rule} 运行时出错（{error}），这是本程序的问题，不是填报表的问题。这条规则的检查没有完成，公开文件不能据此生成；请把填报表和这条信息发给财政局或维护人员。本次列出的其他问题是真实的，请照常改正。"),
     # ---------------------------------------------------------- rendering (exit 4)
     "RENDER_NO_CJK_FONT": Entry(E, "缺少中文字体", "没有找到中文字体（Noto Serif CJK SC / Noto Sans CJK SC），生成的 PDF 会出现方框乱码。请安装中文字体后重试：sudo apt-get install fonts-noto-cjk"),
     "RENDER_FORBIDDEN_FETCH": Entry(E, "拒绝加载外部资源", "文档试图加载外部资源 {url}，为安全起见已拒绝，PDF 未生成。文档只能使用 styles/ 文件夹中的样式文件；请检查模板，删除对网络地址或本机其他文件的引用。"),

@@ -1,12 +1,17 @@
-"""check: read → parse → rules. Returns problems as values, never raises on bad data."""
+"""check: read → parse → rules. Returns problems as values, never raises on bad data.
+
+Each rule runs isolated: a rule that raises (a bug in the program, not in the workbook) becomes one
+RULE_INTERNAL error naming the rule, after the problems it had already found; the other rules still run.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from budget_author.issues import Issue, has_errors
-from budget_author.rules import RULES, Context
+from budget_author.issues import Issue, has_errors, issue
+from budget_author.rules import RULES, Context, Rule
 from budget_author.workbook import schema as S
 from budget_author.workbook.parse import ParseResult, parse_workbook
 from budget_author.workbook.read import RawWorkbook, read_workbook
@@ -45,9 +50,26 @@ def check_raw(raw: RawWorkbook) -> CheckResult:
     ctx = Context(parsed)
     issues = list(parsed.issues)
     for rule in RULES:
-        if rule.applies(ctx):
-            issues.extend(rule.check(ctx))
+        issues.extend(run_rule(rule, ctx))
     return CheckResult(parsed, sort_issues(issues))
+
+
+def run_rule(rule: Rule, ctx: Context) -> list[Issue]:
+    """One rule's problems. An exception inside the rule (applies() or check(), even half-way through a
+    generator) keeps the problems it yielded before and adds RULE_INTERNAL; MemoryError is the machine's,
+    not the rule's, and goes on up. BUDGET_AUTHOR_DEBUG=1 lets the exception through, to see its stack."""
+    found: list[Issue] = []
+    try:
+        if rule.applies(ctx):
+            for problem in rule.check(ctx):
+                found.append(problem)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one faulty rule must not hide the other rules' problems
+        if os.environ.get("BUDGET_AUTHOR_DEBUG"):
+            raise
+        found.append(issue("RULE_INTERNAL", rule=rule.qualified_name, error=type(exc).__name__))
+    return found
 
 
 def check_workbook(path: str | Path) -> CheckResult:

@@ -1,10 +1,12 @@
 """The command line: thin. Parse options, call one library function, print, pick the exit code.
 
-Exit codes (the same for every command):
+Exit codes are the same for every command; what each exception means (its exit code and how its
+message is printed) is the one table in exits.py, which watch and batch read too:
   0  done; no errors (warnings alone, unless --strict)
   1  the workbook has errors (or warnings with --strict)
   2  the file cannot be used (not an .xlsx, damaged, encrypted, …)
   3  the output could not be written (exists, folder not writable, …)
+  4  the PDF could not be made; 70 a bug; 130/143 interrupted; 141 the reader of our output went away
 """
 
 from __future__ import annotations
@@ -23,12 +25,11 @@ import click
 from budget_author import __version__
 from budget_author.catalogue import CATALOGUE
 from budget_author.cli_zh import VERSION_HELP, VERSION_MESSAGE, ZhChoice, ZhGroup, ZhIntRange, ZhPath
+from budget_author.exits import (EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, EXIT_PROBLEMS, EXIT_UNUSABLE, Shown,
+                                 Terminated, batch_exit_code, exit_for, internal_message, problem_of)
 from budget_author.issues import Issue, Severity, issue
 from budget_author.outputs import display
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_RENDER = 0, 1, 2, 3, 4
-EXIT_INTERNAL = 70
-EXIT_INTERRUPTED, EXIT_BROKEN_PIPE, EXIT_TERMINATED = 130, 141, 143  # 128 + SIGINT, SIGPIPE, SIGTERM
 REPEAT_LIMIT = 20  # problems of one code per sheet shown before "……另有 N 处"
 
 EXIT_CODES_HELP = """\b
@@ -54,59 +55,59 @@ INIT_EXIT_CODES_HELP = """\b
   130 按 Ctrl-C 中断"""
 
 
-class Interrupted(Exception):
-    """Ctrl-C or SIGTERM, carried past click (which would print "Aborted!") to main()."""
-
-    def __init__(self, exit_code: int) -> None:
-        super().__init__(exit_code)
-        self.exit_code = exit_code
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (every cleanup that runs for Ctrl-C runs for it)."""
-
-
 def _on_sigterm(signum, frame) -> None:
     raise Terminated()
 
 
-class PipeClosed(Exception):
-    """The reader of our standard output went away (`| head`); click would turn it into exit 1."""
+class _Escaped(Exception):
+    """Ctrl-C, SIGTERM or a closed pipe, carried past click (which would print "Aborted!" and exit 1) to main()."""
+
+    def __init__(self, original: BaseException) -> None:
+        super().__init__(original)
+        self.original = original
 
 
 class _Group(ZhGroup):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt as exc:
-            raise Interrupted(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED) from None
-        except BrokenPipeError:
-            raise PipeClosed() from None
+        except (KeyboardInterrupt, BrokenPipeError) as exc:
+            raise _Escaped(exc) from None
 
 
 def main() -> None:
-    """Entry point: the clerk never sees a stack trace (BUDGET_AUTHOR_DEBUG=1 shows it)."""
+    """Entry point: the clerk never sees a stack trace (BUDGET_AUTHOR_DEBUG=1 shows it). What each exception
+    that reaches here means (exit code, what is printed) is exits.TABLE."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli(standalone_mode=True)
     except SystemExit:
         raise
-    except Interrupted as exc:
+    except _Escaped as escaped:
+        _exit_for(escaped.original)
+    except BaseException as exc:  # noqa: BLE001 - the last line of defence (Ctrl-C between parsing and command)
+        if exit_for(exc).code == EXIT_INTERNAL and os.environ.get("BUDGET_AUTHOR_DEBUG"):
+            raise
+        _exit_for(exc)
+
+
+def _exit_for(exc: BaseException, path: Path | None = None) -> None:
+    """Print what the exception means, as exits.TABLE says, and exit with its code."""
+    row = exit_for(exc)
+    if row.shown is Shown.PROBLEM and path is not None:
+        _print([problem_of(exc)], path, "text")
+    elif row.shown in (Shown.PROBLEM, Shown.ERROR_LINE):
+        click.echo(f"{click.style('错误', fg='red', bold=True)} [{exc.code}] {exc}", err=True)
+    elif row.shown is Shown.CODE_LINE:
+        click.echo(f"[{exc.code}] {exc}", err=True)
+    elif row.shown is Shown.INTERRUPTED:
         click.echo(CATALOGUE["INTERRUPTED"].message, err=True)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt as exc:  # between click's parsing and the command: nothing was written
-        click.echo(CATALOGUE["INTERRUPTED"].message, err=True)
-        sys.exit(EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED)
-    except (PipeClosed, BrokenPipeError):  # the reader of our output went away (`| head`): nothing to say
+    elif row.shown is Shown.NOTHING:  # the reader of our output went away (`| head`)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
-        sys.exit(EXIT_BROKEN_PIPE)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if os.environ.get("BUDGET_AUTHOR_DEBUG"):
-            raise
-        click.echo(f"budget-author 内部错误（{type(exc).__name__}）。这是程序的问题，不是您的操作问题；"
-                   "请把这条信息和填报表发给维护人员。", err=True)
-        sys.exit(EXIT_INTERNAL)
+    else:
+        click.echo(internal_message(exc), err=True)
+    sys.exit(row.code)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}, epilog=GROUP_EXIT_CODES_HELP,
@@ -172,21 +173,14 @@ def check_command(path: Path, output_format: str, strict: bool, quiet: bool) -> 
     try:
         result = check_workbook(path)
     except InputError as exc:
-        problem = issue(exc.code, **_input_params(exc))
-        _print([problem], path, output_format)
-        sys.exit(EXIT_UNUSABLE)
+        _print([problem_of(exc)], path, output_format)
+        sys.exit(exit_for(exc).code)
     _print(result.issues, path, output_format)
     if not result.issues and output_format == "text" and not quiet:
         click.echo(f"检查通过：{display(path)}")
     errors = sum(i.severity is Severity.ERROR for i in result.issues)
     warnings = len(result.issues) - errors
     sys.exit(EXIT_PROBLEMS if errors or (strict and warnings) else EXIT_OK)
-
-
-def _input_params(exc) -> dict:
-    params = {"detail": "", "size": "", "limit": ""}
-    params.update(exc.params)
-    return params
 
 
 def _print(issues: list[Issue], path: Path, output_format: str) -> None:
@@ -244,32 +238,19 @@ def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, wit
         _build_batch(paths, output, draft, with_html, jobs)
 
 
-def _print_output_error(exc) -> None:
-    click.echo(f"{click.style('错误', fg='red', bold=True)} [{exc.code}] {exc}", err=True)
-
-
 def _waiting(target: Path):
     return lambda: click.echo(f"另一个生成正在写入 {display(target)}，等待它完成……", err=True)
 
 
 def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
     from budget_author.build import build_document, plan_outputs
-    from budget_author.outputs import OutputError
-    from budget_author.render.pdf import RenderError
-    from budget_author.workbook.read import InputError
+    from budget_author.exits import CODED
 
     try:
         result = build_document(path, output, draft=draft, html=with_html,
                                 on_wait=_waiting(plan_outputs(path, output).pdf))
-    except OutputError as exc:
-        _print_output_error(exc)
-        sys.exit(EXIT_OUTPUT)
-    except InputError as exc:
-        _print([issue(exc.code, **_input_params(exc))], path, "text")
-        sys.exit(EXIT_UNUSABLE)
-    except RenderError as exc:
-        click.echo(f"[{exc.code}] {exc}", err=True)
-        sys.exit(EXIT_RENDER)
+    except CODED as exc:
+        _exit_for(exc, path)
     problems = result.check.issues
     if not result.check.ok:
         _print(problems, path, "text")
@@ -288,10 +269,6 @@ def _print_repaired(result) -> None:
     if result.repaired:
         problem = issue("OUTPUT_REPAIRED", output=display(result.pdf))
         click.echo(f"{click.style(problem.severity.label, fg='yellow', bold=True)} [{problem.code}] {problem.message}")
-
-
-BATCH_EXIT = {"有错误": EXIT_PROBLEMS, "无法读取": EXIT_UNUSABLE, "无法写入": EXIT_OUTPUT,
-              "无法生成": EXIT_RENDER, "进程崩溃": EXIT_INTERNAL}
 
 
 def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool,
@@ -359,7 +336,7 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
         click.echo(f"无法保存汇总表：{exc.strerror or exc}。上面的汇总表就是本次生成的全部结果。", err=True)
         failed = failed or [None]
     if failed:
-        sys.exit(max(BATCH_EXIT.get(o.status, EXIT_INTERNAL) if o else EXIT_OUTPUT for o in failed))
+        sys.exit(max(batch_exit_code(o.status) if o else EXIT_OUTPUT for o in failed))
 
 
 @cli.command("watch", epilog=NO_STRICT_EXIT_CODES_HELP)
@@ -382,8 +359,7 @@ def watch_command(path: Path, output: Path | None, draft: bool) -> None:
     try:
         check_outputs(plan_outputs(path, output), [path])
     except OutputError as exc:
-        _print_output_error(exc)
-        sys.exit(EXIT_OUTPUT)
+        _exit_for(exc, path)
     click.echo(f"正在监视 {display(path)}，保存后自动重新生成；按 Ctrl-C 结束。")
 
     def show(round_) -> None:
@@ -401,10 +377,10 @@ def watch_command(path: Path, output: Path | None, draft: bool) -> None:
 
     try:
         watch_workbook(path, output, draft=draft, on_round=show)
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt as exc:  # Ctrl-C is how watch is meant to end (exit 0); SIGTERM keeps its 143
         click.echo("已停止监视，生成的文件保持完整。")
         if isinstance(exc, Terminated):
-            sys.exit(EXIT_TERMINATED)
+            sys.exit(exit_for(exc).code)
 
 
 def _print_changes(changes, since: str) -> None:
@@ -449,8 +425,7 @@ def diff_command(old: Path, new: Path) -> None:
             raw = read_workbook(path)
             checked = check_raw(raw)
         except InputError as exc:
-            _print([issue(exc.code, **_input_params(exc))], path, "text")
-            sys.exit(EXIT_UNUSABLE)
+            _exit_for(exc, path)
         if not checked.ok:
             _print(checked.issues, path, "text")
             click.echo("填报表有错误，无法比较。请先改正。")

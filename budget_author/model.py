@@ -311,12 +311,6 @@ class ProjectIndex:
         return self._indicators.get(id(project), ())
 
 
-def cell(sheet_key: str, column_key: str, row: int) -> tuple[str, str]:
-    """(sheet title, cell) of a table sheet's column in a row."""
-    spec = S.sheet(sheet_key)
-    return spec.title, spec.cell(column_key, row)
-
-
 def fixed_cell(sheet_key: str, row_key: str) -> tuple[str, str]:
     """(sheet title, cell) of a fixed-row sheet's input cell for a row key."""
     spec = S.sheet(sheet_key)

@@ -42,11 +42,11 @@ class OutputError(Exception):
     """An output that must not or could not be written: a catalogue code, exit code 3."""
 
     def __init__(self, code: str, **params: object) -> None:
-        from budget_author.catalogue import CATALOGUE
+        from budget_author.catalogue import message
 
         self.code = code
         self.params = params
-        super().__init__(CATALOGUE[code].message.format(**params))
+        super().__init__(message(code, params))
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ from typing import Callable
 from watchfiles import watch
 
 from budget_author.build import BuildResult, build_document
+from budget_author.exits import CODED, problem_of
+from budget_author.issues import Issue
 from budget_author.manifest import file_sha256
-from budget_author.issues import Issue, issue
-from budget_author.outputs import OutputError, plan_outputs
-from budget_author.render.pdf import RenderError
+from budget_author.outputs import plan_outputs
 from budget_author.workbook.read import InputError
 
 # Codes a half-written or still-locked file produces: worth a retry before reporting.
@@ -54,15 +54,12 @@ def build_round(workbook: Path, output: Path, draft: bool, number: int, *, retri
         digest = _sha256(workbook)
         try:
             result = build_document(workbook, output, draft=draft)
-        except InputError as exc:
-            if exc.code in TRANSIENT and attempt < retries - 1:
+        except CODED as exc:  # an unusable file, a full disk, a PDF held open, a render bound (exits.CODED): the
+            # round's problem; the next save (even of the same content) tries again
+            if isinstance(exc, InputError) and exc.code in TRANSIENT and attempt < retries - 1:
                 time.sleep(retry_delay)
                 continue
-            params = {"detail": "", "size": "", "limit": "", **exc.params}
-            return Round(number, None, [issue(exc.code, **params)], time.perf_counter() - started, digest)
-        except (OutputError, RenderError) as exc:  # a full disk, a PDF held open, a render bound: the next save
-            # (even of the same content) tries again
-            return Round(number, None, [issue(exc.code, **exc.params)], time.perf_counter() - started, digest)
+            return Round(number, None, [problem_of(exc)], time.perf_counter() - started, digest)
         return Round(number, result, result.check.issues, time.perf_counter() - started, digest)
     raise AssertionError("unreachable")  # pragma: no cover
 

@@ -115,6 +115,3 @@ def derived_gov_code(dept_code: str, admin: bool) -> str:
     column = 0 if admin else 1
     return table.get(dept_code, ("", ""))[column] or table.get(dept_code[:3], ("", ""))[column]
 
-
-def functional_class_count() -> int:
-    return len(bundled(FUNCTIONAL).codes(3))

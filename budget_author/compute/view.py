@@ -6,9 +6,8 @@ Every number the document shows is a Figure with a stable key; the manifest
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -66,36 +65,3 @@ class TableView:
     empty_note: str
     landscape: bool = False
     omit: bool = False  # an empty table its spec leaves out (empty.omit)
-
-
-@dataclass
-class Section:
-    """A titled block of the narrative or the overview: paragraphs, and optional extras."""
-
-    anchor: str
-    title: str
-    toc: bool = True
-    level: int = 2
-    paragraphs: list[str] = field(default_factory=list)
-    blocks: list[dict[str, Any]] = field(default_factory=list)  # sub-headings, chart, forms
-    children: list["Section"] = field(default_factory=list)
-
-
-@dataclass
-class Part:
-    anchor: str
-    title: str
-    sections: list[Section] = field(default_factory=list)
-    tables: list[TableView] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    unit_name: str
-    year: int
-    title: str  # "2025年度单位预算公开"
-    running_head: str
-    parts: list[Part]
-    figures: Figures
-    glossary_title: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)

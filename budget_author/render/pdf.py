@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from budget_author import paths
+from budget_author import catalogue, paths
 from budget_author.catalogue import CATALOGUE
 from budget_author.fileio import atomic_write
 
@@ -57,12 +57,7 @@ class RenderError(Exception):
     def __init__(self, code: str, **params: object) -> None:
         self.code = code
         self.params = params
-        template = MESSAGES.get(code, code)
-        try:
-            message = template.format(**params)
-        except (KeyError, IndexError):
-            message = template
-        super().__init__(message)
+        super().__init__(catalogue.message(code, params))
 
 
 @dataclass

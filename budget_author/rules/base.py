@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Callable, Iterable
 
 from budget_author import classification as C
+from budget_author.compute.names import Names
 from budget_author.issues import Issue
 from budget_author.model import Budget
 from budget_author.money import format_wan, format_yuan
@@ -16,22 +17,29 @@ from budget_author.workbook.parse import ParseResult
 
 @dataclass
 class Context:
+    """What a rule reads: the parse result, and the budget's code names (the report's own resolver, Names)."""
+
     parsed: ParseResult
-    functional: C.Classification = field(init=False)
-    economic_dept: C.Classification = field(init=False)
-    economic_gov: C.Classification = field(init=False)
+    names: Names = field(init=False)
 
     def __post_init__(self) -> None:
-        def additions(scheme: str) -> dict[str, str]:
-            return {c.code: c.name for c in self.budget.custom_codes if c.scheme == scheme}
-
-        self.functional = C.bundled(C.FUNCTIONAL).with_additions(additions(C.FUNCTIONAL))
-        self.economic_dept = C.bundled(C.ECONOMIC_DEPT).with_additions(additions(C.ECONOMIC_DEPT))
-        self.economic_gov = C.bundled(C.ECONOMIC_GOV).with_additions(additions(C.ECONOMIC_GOV))
+        self.names = Names(self.budget)
 
     @property
     def budget(self) -> Budget:
         return self.parsed.budget
+
+    @property
+    def functional(self) -> C.Classification:
+        return self.names.functional_table
+
+    @property
+    def economic_dept(self) -> C.Classification:
+        return self.names.economic_table
+
+    @property
+    def economic_gov(self) -> C.Classification:
+        return self.names.gov_table
 
     @staticmethod
     def at(sheet_key: str, column_key: str, row: int) -> tuple[str, str]:
@@ -59,6 +67,12 @@ class Rule:
     check: Callable[[Context], Iterable[Issue]]
     codes: tuple[str, ...]
     needs: tuple[str, ...]  # sheet keys that must be present and cleanly parsed
+
+    @property
+    def qualified_name(self) -> str:
+        """The rule as a developer finds it: `totals.check_typed_totals` (module within rules/, function)."""
+        module = getattr(self.check, "__module__", "") or ""
+        return f"{module.removeprefix('budget_author.rules.')}.{self.name}" if module else self.name
 
     def applies(self, ctx: Context) -> bool:
         blocked = ctx.parsed.missing | ctx.parsed.failed

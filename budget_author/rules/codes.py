@@ -7,10 +7,10 @@ removal of white space (so 维修(护)费 and 维修（护）费 are the same na
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from budget_author import classification as C
-from budget_author.issues import Issue, issue
+from budget_author.issues import Issue, Where, issue
 from budget_author.rules.base import Context, rule
 
 
@@ -39,37 +39,40 @@ def also_at(rows: list[int]) -> str:
     return f"同一编码共填写在第 {'、'.join(str(r) for r in rows)} 行，只在第一处报告一次。"
 
 
-def code_problem(table: C.Classification, code: str, typed_name: str, leaf_length: int,
-                 level: str, classes_complete: bool) -> tuple[str, dict] | None:
-    """The first problem with one leaf code, as (catalogue code, params), or None.
+def code_problem(table: C.Classification, code: str, typed_name: str, leaf_length: int, level: str,
+                 classes_complete: bool, where: Where, related: Iterable[Where] = (), also: str = "") -> Issue | None:
+    """The first problem with one leaf code, at `where`, or None.
 
     Always about the code as typed: an unnamed parent (款 21301 of a typed 2130101) is named in the
     message, never reported as a problem of its own."""
     scheme = table.scheme
     if not table.well_formed(code):
-        return "CODE_MALFORMED", {"scheme": scheme, "value": code, "lengths": str(leaf_length)}
+        return issue("CODE_MALFORMED", where, related=related, scheme=scheme, value=code,
+                     lengths=str(leaf_length), also=also)
     if len(code) != leaf_length:
-        return "CODE_NOT_LEAF_LEVEL", {"scheme": scheme, "level": level, "length": leaf_length, "value": code}
+        return issue("CODE_NOT_LEAF_LEVEL", where, related=related, scheme=scheme, level=level, length=leaf_length,
+                     value=code, also=also)
     if "00" in _segments(code, scheme):
-        return "CODE_ZERO_LEVEL", {"scheme": scheme, "value": code, "level": level}
+        return issue("CODE_ZERO_LEVEL", where, related=related, scheme=scheme, value=code, level=level, also=also)
     klass = code[:3]
     if classes_complete and not table.knows(klass):
-        return "CODE_CLASS_UNKNOWN", {"scheme": scheme, "value": code, "klass": klass}
+        return issue("CODE_CLASS_UNKNOWN", where, related=related, scheme=scheme, value=code, klass=klass, also=also)
     unnamed = [parent for parent in table.parents(code) if not table.name(parent)]
     if not table.knows(code) and not typed_name:
         unnamed.append(code)
     if unnamed:
         hint = "，或在本行“科目名称”一栏填写它的名称" if unnamed == [code] and scheme != C.ECONOMIC_GOV else ""
-        return "CODE_NAME_NEEDED", {"scheme": scheme, "value": code, "missing": _quoted(unnamed), "hint": hint}
+        return issue("CODE_NAME_NEEDED", where, related=related, scheme=scheme, value=code,
+                     missing=_quoted(unnamed), hint=hint, also=also)
     if not table.knows(code):
-        return "CODE_UNKNOWN", {"scheme": scheme, "value": code, "name": typed_name}
+        return issue("CODE_UNKNOWN", where, related=related, scheme=scheme, value=code, name=typed_name, also=also)
     return None
 
 
-def _name_mismatch(table: C.Classification, code: str, typed: str) -> dict | None:
+def _name_mismatch(table: C.Classification, code: str, typed: str, where: Where) -> Issue | None:
     official = table.name(code)
     if typed and official and fold(typed) != fold(official):
-        return {"code": code, "official": official, "typed": typed}
+        return issue("CODE_NAME_MISMATCH", where, code=code, official=official, typed=typed)
     return None
 
 
@@ -86,11 +89,8 @@ def _distinct_code_problem(ctx: Context, sheet: str, table: C.Classification, co
     """The one problem of a code typed on `facts`' rows (at the first row, the others related), or None."""
     typed = next((f.name for f in facts if f.name), "")
     rows = [f.row for f in facts]
-    problem = code_problem(table, code, typed, length, level, classes_complete=classes_complete)
-    if not problem:
-        return None
-    return issue(problem[0], ctx.at(sheet, "code", rows[0]), related=[ctx.at(sheet, "code", r) for r in rows[1:]],
-                 also=also_at(rows), **problem[1])
+    return code_problem(table, code, typed, length, level, classes_complete, ctx.at(sheet, "code", rows[0]),
+                        related=[ctx.at(sheet, "code", r) for r in rows[1:]], also=also_at(rows))
 
 
 @rule(codes=("CODE_MALFORMED", "CODE_NOT_LEAF_LEVEL", "CODE_ZERO_LEVEL", "CODE_CLASS_UNKNOWN",
@@ -105,8 +105,8 @@ def check_functional_codes(ctx: Context) -> Iterator[Issue]:
             if problem.code != "CODE_UNKNOWN":
                 continue
         for fact in facts:
-            if mismatch := _name_mismatch(ctx.functional, fact.code, fact.name):
-                yield issue("CODE_NAME_MISMATCH", ctx.at("expenditure", "name", fact.row), **mismatch)
+            if mismatch := _name_mismatch(ctx.functional, fact.code, fact.name, ctx.at("expenditure", "name", fact.row)):
+                yield mismatch
 
 
 @rule(codes=("CODE_MALFORMED", "CODE_NOT_LEAF_LEVEL", "CODE_ZERO_LEVEL", "CODE_NAME_NEEDED", "CODE_UNKNOWN",
@@ -116,7 +116,6 @@ def check_economic_codes(ctx: Context) -> Iterator[Issue]:
     """部门经济分类 款 (5 digits); its 政府经济分类 from the column, the unit's 自定义科目, or derived from
     the correspondence table and the unit type. One problem per distinct code."""
     b = ctx.budget
-    custom_gov = {c.code: c.gov_code for c in b.custom_codes if c.scheme == C.ECONOMIC_DEPT and c.gov_code}
     admin = bool(b.unit and b.unit.is_admin)
     for code, facts in _by_code(b.basic_economic).items():
         typed = next((f.name for f in facts if f.name), "")
@@ -126,12 +125,13 @@ def check_economic_codes(ctx: Context) -> Iterator[Issue]:
             if problem.code != "CODE_UNKNOWN":
                 continue
         for fact in facts:
-            if mismatch := _name_mismatch(ctx.economic_dept, fact.code, fact.name):
-                yield issue("CODE_NAME_MISMATCH", ctx.at("basic_economic", "name", fact.row), **mismatch)
+            if mismatch := _name_mismatch(ctx.economic_dept, fact.code, fact.name,
+                                          ctx.at("basic_economic", "name", fact.row)):
+                yield mismatch
             if fact.cost_kind and fact.cost_kind != C.cost_kind(fact.code):
                 yield issue("BASIC_COST_KIND_MISMATCH", ctx.at("basic_economic", "cost_kind", fact.row),
                             code=fact.code, expected=C.cost_kind(fact.code), typed=fact.cost_kind)
-        derived = custom_gov.get(code) or C.derived_gov_code(code, admin)
+        derived = ctx.names.default_gov_code(code)
         untyped = [f.row for f in facts if not f.gov_code]
         if untyped and not derived:
             yield issue("CODE_GOV_UNKNOWN", ctx.at("basic_economic", "gov_code", untyped[0]),
@@ -145,11 +145,12 @@ def check_economic_codes(ctx: Context) -> Iterator[Issue]:
             if gov := fact.gov_code or derived:
                 govs.setdefault(gov, []).append(fact.row)
         for gov, gov_rows in govs.items():
-            problem = code_problem(ctx.economic_gov, gov, "", 5, "款", classes_complete=False)
+            problem = code_problem(ctx.economic_gov, gov, "", 5, "款", False,
+                                   ctx.at("basic_economic", "gov_code", gov_rows[0]),
+                                   related=[ctx.at("basic_economic", "gov_code", r) for r in gov_rows[1:]],
+                                   also=also_at(gov_rows))
             if problem:
-                yield issue(problem[0], ctx.at("basic_economic", "gov_code", gov_rows[0]),
-                            related=[ctx.at("basic_economic", "gov_code", r) for r in gov_rows[1:]],
-                            also=also_at(gov_rows), **problem[1])
+                yield problem
 
 
 @rule(codes=("CODE_MALFORMED",), needs=("income_items",))

@@ -14,6 +14,7 @@ from budget_author.issues import Issue, issue
 from budget_author.model import Budget, PerfForm, Project
 from budget_author.rules.base import Context, row_spans, rule, yuan
 from budget_author.workbook import schema as S
+from budget_author.workbook.row_totals import in_total_row, row_total_parts
 
 
 @rule(codes=("TOTAL_INCOME_EXPENDITURE", "TOTAL_SOURCE"), needs=("income", "expenditure"))
@@ -61,35 +62,51 @@ class _ByRow:
             self.forms.setdefault(f.row, f)
 
 
+# The model's records of each sheet with totals, and where a 绩效目标表 column's fund lives in the model.
+_RECORDS = {"income": "income", "expenditure": "expenditure", "basic_economic": "basic_economic",
+            "three_public": "three_public", "income_items": "income_items", "projects": "projects"}
+_FUND_FIELDS = {"central": "central", "provincial": "provincial", "local": "local", "self": "self_raised",
+                "other": "other"}
+
+
+def _value(sheet_key: str, record, column_key: str) -> Decimal | None:
+    """One record's amount in a column of its sheet; a row total is the sum of its parts (row_totals.ROW_TOTALS,
+    the declaration the template's formulas come from)."""
+    parts = row_total_parts(sheet_key, column_key)
+    if parts is not None:
+        return A.total(_value(sheet_key, record, part) for part in parts)
+    if sheet_key == "projects":
+        prefix, source_key = column_key.split("_", 1)
+        return (record.carryover if prefix == "co" else record.current).get(S.SOURCE_KEYS[source_key])
+    if sheet_key == "perf_forms":
+        prefix, fund = column_key.split("_", 1)
+        return getattr(record.impl if prefix == "impl" else record.year, _FUND_FIELDS[fund])
+    return record.amount if column_key == "amount" else None
+
+
 def _computed_total(ctx: Context, sheet_key: str, column_key: str, row: int | None,
                     by_row: _ByRow | None = None) -> Decimal | None:
-    """What a total cell should hold, from the model; None if not a total we know."""
+    """What a total cell should hold, from the model; None if not a total we know. `row` None is the sheet's
+    合计 row, which adds up the column over every record; else the row total of the record on that row."""
     b = ctx.budget
-    if sheet_key == "projects":
-        if row is None:
-            chosen = list(b.projects)
-        else:
-            chosen = (by_row or _ByRow(b)).projects.get(row, [])
-        if row is not None and not chosen:
+    if row is None:
+        spec = S.sheet(sheet_key)
+        column = next((c for c in spec.columns if c.key == column_key), None)
+        if sheet_key not in _RECORDS or column is None or not in_total_row(spec, column):
             return None
-        if column_key == "cur_total":
-            return A.total(p.current_total for p in chosen)
-        if column_key == "co_total":
-            return A.total(p.carryover_total for p in chosen)
-        prefix, source_key = column_key.split("_", 1)
-        source = S.SOURCE_KEYS[source_key]
-        return A.total((p.carryover if prefix == "co" else p.current).get(source) for p in chosen)
-    if sheet_key == "perf_forms" and row is not None:
+        records = list(getattr(b, _RECORDS[sheet_key]))
+    elif row_total_parts(sheet_key, column_key) is None:
+        return None
+    elif sheet_key == "projects":
+        records = (by_row or _ByRow(b)).projects.get(row, [])
+    elif sheet_key == "perf_forms":
         form = (by_row or _ByRow(b)).forms.get(row)
-        if form is None:
-            return None
-        return form.impl.total if column_key == "impl_total" else form.year.total
-    if row is None and column_key == "amount":
-        attribute = {"income": "income", "expenditure": "expenditure", "basic_economic": "basic_economic",
-                     "three_public": "three_public", "income_items": "income_items"}.get(sheet_key)
-        if attribute:
-            return A.total(f.amount for f in getattr(b, attribute))
-    return None
+        records = [form] if form is not None else []
+    else:
+        return None
+    if row is not None and not records:
+        return None
+    return A.total(_value(sheet_key, record, column_key) for record in records)
 
 
 @rule(codes=("TOTAL_TYPED", "TOTAL_STALE", "TOTAL_STALE_TEXT"), needs=())

@@ -707,5 +707,3 @@ class _Parser:
 def parse_workbook(raw: RawWorkbook) -> ParseResult:
     return _Parser(raw).parse()
 
-
-ParseFn = Callable[[RawWorkbook], ParseResult]

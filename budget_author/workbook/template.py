@@ -22,6 +22,7 @@ from budget_author import __version__
 from budget_author.fileio import atomic_write
 from budget_author.classification import ECONOMIC_DEPT, ECONOMIC_GOV, FUNCTIONAL, bundled
 from budget_author.workbook import schema as S
+from budget_author.workbook.row_totals import in_total_row, parts_span, row_total_parts
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
@@ -296,7 +297,7 @@ def _layout_table(ws: Worksheet, spec: S.Sheet, lists: _ListSheet) -> None:
             letter = S.column_letter(index)
             if index == 1:
                 cell.value = "合计"
-            elif col.kind == "money" or (col.kind == "formula" and col.key.endswith("total")):
+            elif in_total_row(spec, col):
                 cell.value = f"=SUM({letter}{first}:{letter}{last})"
             cell.fill = TOTAL_FILL
             cell.font = Font(bold=True)
@@ -348,13 +349,9 @@ def _row_formula(spec: S.Sheet, key: str, row: int, lists: _ListSheet) -> str | 
         typed = f'IF({at("name")}<>"",{at("name")},"（内置表未收录）")'
         return (f'=IF({at("code")}="","",IFERROR(INDEX({custom_names},MATCH({at("code")}&"",{custom_codes},0)),'
                 f'IFERROR(VLOOKUP({at("code")}&"",{table},2,FALSE),{typed})))')
-    if spec.key == "projects" and key in ("cur_total", "co_total"):
-        keys = ("cur_gpb", "cur_unit") if key == "cur_total" else ("co_gpb", "co_soe")
-        span = f"{at(keys[0])}:{at(keys[1])}"
-        return f'=IF(COUNT({span})=0,"",SUM({span}))'
-    if spec.key == "perf_forms" and key in ("impl_total", "year_total"):
-        prefix = key.split("_")[0]
-        span = f"{at(prefix + '_central')}:{at(prefix + '_other')}"
+    if row_total_parts(spec.key, key):
+        first, last = parts_span(spec, key)
+        span = f"{at(first)}:{at(last)}"
         return f'=IF(COUNT({span})=0,"",SUM({span}))'
     if key == "project_name":
         ref = at("project")
