@@ -328,10 +328,9 @@ def check_tables(L: Leaves, T: dict, r: Report, fnames: dict, enames: dict):
         # 非同级财政拨款支出 has no leaf dimension yet: a 单位资金 line of category 非同级…; zero here
         return [L.exp_sum(nature=n), fiscal, L.exp_sum(nature=n, source=GPB), L.exp_sum(nature=n, source=GF),
                 ZERO, ZERO, ZERO]
-    year_end = ZERO       # 年末结转结余 is zero in any budget
+    year_end = ZERO       # 年末结转结余 (15 lines) is zero in any budget
     right6 = (nature_block("行政支出") + nature_block("事业支出") + [L.exp_sum(nature=n) for n in NATURES[2:]]
               + [L.exp_sum()] + [year_end] * 15 + [L.exp_sum() + year_end])
-    right6 = right6[:37]   # 37 printed right-hand lines
     rows6 = tables["六"]["rows"]
     right = [(i, row[2], row[3]) for i, row in enumerate(rows6) if row[2]]
     for i, row in enumerate(rows6):
