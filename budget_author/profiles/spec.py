@@ -169,3 +169,6 @@ def validate(profile: Profile) -> None:
         raise ProfileError(f"{profile.folder / 'profile.toml'}: name = “{profile.settings.get('name')}”，"
                            f"应与文件夹名“{profile.name}”相同")
     validate_tables(profile)
+    from budget_author.workbook.layout import validate_workbook
+
+    validate_workbook(profile.workbook, profile.folder / "workbook.toml")
