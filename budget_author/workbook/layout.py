@@ -159,6 +159,24 @@ def make_layout(profile: str, spec: WorkbookSpec | Mapping[str, Any] | None) -> 
     return S.Layout(profile, tuple(sheets), lists)
 
 
+def named_profile(meta: Mapping[str, Any]) -> str:
+    """The profile a workbook's _meta names ("" when it names none)."""
+    value = meta.get("profile")
+    if value is None:
+        return ""
+    return str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
+
+
+def meta_profile(meta: Mapping[str, Any]) -> str:
+    """The profile a workbook is read with: the one _meta names if it is known, else the default (a
+    workbook of schema version 1 or 2 names the default profile or nothing; an unknown name is
+    reported by parse as WB_PROFILE_UNKNOWN)."""
+    from budget_author import profiles
+
+    named = named_profile(meta)
+    return named if named and profiles.is_known(named) else profiles.DEFAULT
+
+
 @lru_cache(maxsize=None)
 def layout_of(profile: str) -> S.Layout:
     """The workbook layout of a known profile (ProfileError if it does not exist or validate)."""

@@ -26,7 +26,8 @@ from budget_author.issues import Issue, issue
 from budget_author.money import EXCEL_DIGITS, AmountError, has_more_than_cents, parse_amount, round_half_up
 from budget_author.workbook import characters as T
 from budget_author.workbook import schema as S
-from budget_author.workbook.layout import layout_of
+from budget_author.workbook.layout import layout_of, meta_profile
+from budget_author.workbook.layout import named_profile as _named_profile
 from budget_author.workbook.read import EMPTY, RawCell, RawSheet, RawWorkbook
 
 EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
@@ -41,6 +42,8 @@ MAX_LISTED = 10  # rows or sheets listed in one message
 FREE_TEXT = frozenset({
     ("paragraphs", "text"), ("reasons", "reason"), ("glossary", "text"), ("perf_indicators", "value"),
     *(("perf_forms", key) for key in ("overview", "basis", "necessity", "measures", "plan", "goal_impl", "goal_year")),
+    ("prior_other", "reason"), ("key_projects", "text"), ("unit_perf_indicators", "value"),
+    ("unit_perf_indicators", "basis"),
 })
 # The unit name prints on the cover (26 pt) and in every page's running head (9 pt, with the
 # document title). At 60 characters the cover takes four lines and the running head two, inside
@@ -50,6 +53,7 @@ MAX_UNIT_NAME_CHARS = 60
 NOT_PRINTED = frozenset({  # read, but never printed: references, codes typed as text, notes
     ("income", "note"), ("projects", "code"), ("custom_codes", "code"), ("custom_codes", "gov_code"),
     ("perf_forms", "project"), ("perf_indicators", "project"),
+    ("paragraphs", "subject"), ("project_economic", "project"), ("key_projects", "project"), ("asset_items", "note"),
 })
 
 
@@ -887,14 +891,12 @@ def _leveled(record: dict[str, Any]) -> dict[str, Any]:
 
 def named_profile(raw: RawWorkbook) -> str:
     """The profile _meta names ("" when it names none)."""
-    return normalize_text(raw.meta.get("profile")) if raw.has_meta else ""
+    return _named_profile(raw.meta) if raw.has_meta else ""
 
 
 def workbook_profile(raw: RawWorkbook) -> str:
-    """The profile a workbook is read with: the one _meta names if it is known, else the default
-    (a workbook of schema version 1 or 2 names the default profile or nothing; an unknown one is WB_PROFILE_UNKNOWN)."""
-    named = named_profile(raw)
-    return named if named and profiles.is_known(named) else profiles.DEFAULT
+    """The profile a workbook is read with (layout.meta_profile)."""
+    return meta_profile(raw.meta) if raw.has_meta else profiles.DEFAULT
 
 
 def parse_workbook(raw: RawWorkbook) -> ParseResult:

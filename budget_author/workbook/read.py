@@ -695,7 +695,7 @@ class _Reader:
             scan = _SheetReader(self, sheet_part(spec.title), spec.title, width=len(spec.columns),
                                 last_row=spec.last_data_row, input_columns=inputs).read()
             raw.sheets[spec.key] = scan.to_raw(spec, where[spec.title][0])
-        if any(spec.title not in where for spec in S.ALL_SHEETS):
+        if any(spec.title not in where for spec in _expected_sheets(raw.meta)):
             self._read_strays(raw, titles, sheet_part)
         return raw
 
@@ -716,6 +716,18 @@ class _Reader:
                 continue  # a damaged sheet that is not one of ours: ignored, as before strays were read
             raw.strays[title] = ([c.value for c in scan.row(1)],
                                  [scan.row(n)[0].value for n in range(2, last_row + 1)])
+
+
+def _expected_sheets(meta: dict[str, Any]) -> tuple[S.Sheet, ...]:
+    """The sheets of the workbook's profile (its layout): when one is missing, strays are read so that
+    parse can recognise a renamed sheet."""
+    from budget_author.profiles import ProfileError
+    from budget_author.workbook.layout import layout_of, meta_profile
+
+    try:
+        return layout_of(meta_profile(meta)).sheets
+    except ProfileError:  # a broken profile folder: parse reports it; here, the default workbook
+        return S.SHEETS
 
 
 class _XmlCell:

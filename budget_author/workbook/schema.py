@@ -462,6 +462,17 @@ ALL_SHEETS: tuple[Sheet, ...] = (
         max_rows=300, total_row=True, prefill_seq=100,
     ),
     Sheet(
+        "project_economic", "项目经济分类", GROUP_FIGURES,
+        "项目支出按部门经济分类（类级3位或款级5位）的金额；每个项目的各行之和应等于项目的当年金额。",
+        (
+            _PROJECT_REF,
+            Column("project_name", "项目名称（自动）", "formula", width=28),
+            Column("code", "部门经济科目编码", "code", required=True, code_scheme="部门经济分类"),
+            _money("amount", "金额（元）", required=True),
+        ),
+        max_rows=1000, total_row=True, extra=True,
+    ),
+    Sheet(
         "income_items", "收入科目", GROUP_FIGURES,
         "政府性基金预算收入、国有资本经营预算收入按收入分类科目填列；没有则留空。",
         (
@@ -485,6 +496,16 @@ ALL_SHEETS: tuple[Sheet, ...] = (
         max_rows=300,
     ),
     Sheet(
+        "key_projects", "重点项目", GROUP_TEXTS,
+        "预算绩效情况中说明的重点项目，每个一行；项目资金总额由系统按项目计算。",
+        (
+            _PROJECT_REF,
+            Column("project_name", "项目名称（自动）", "formula", width=28),
+            Column("heading", "标题（可不填）", "text", width=30, max_chars=200, help="不填为项目名称"),
+            Column("text", "说明", "text", required=True, width=80, max_chars=2000),
+        ),
+        max_rows=100, extra=True,
+    ),    Sheet(
         "reasons", "变动原因", GROUP_TEXTS,
         "与上年相比有增减的项目，“需要说明”一栏显示“需要说明”时，请填写原因。",
         (
@@ -522,6 +543,37 @@ ALL_SHEETS: tuple[Sheet, ...] = (
         fixed_rows=PRIOR_ROWS,
     ),
     Sheet(
+        "prior_expenditure", "上年支出", GROUP_OTHER,
+        "上年预算数或上年执行数（决算数）的支出明细，每行一个事实——数据集 × 功能科目（项级）× 资金来源 × "
+        "基本/项目；金额以元为单位，精确到分（执行数也按元填写）。",
+        (
+            Column("dataset", "数据集", "choice", required=True, choices="数据集", width=12),
+            Column("code", "功能科目编码", "code", required=True, code_scheme="功能分类", width=14),
+            Column("name", "科目名称（可不填）", "text", width=30),
+            Column("source", "资金来源", "choice", required=True, choices="资金来源", width=18),
+            Column("kind", "支出类型", "choice", required=True, choices="支出类型"),
+            Column("period", "预算类型（可不填）", "choice", choices="预算类型", help="不填为当年预算"),
+            Column("level", "级次（可不填）", "choice", choices="级次", help="不填为本级"),
+            _money("amount", "金额（元）", required=True),
+        ),
+        max_rows=1000, total_row=True, extra=True,
+    ),
+    Sheet(
+        "prior_other", "上年其他", GROUP_OTHER,
+        "上年预算数或上年执行数中只知道合计的数：收入各行、“三公”经费各项、机关运行经费和各项总计；"
+        "金额以元为单位。需要说明变动原因的，填在“原因说明”中。",
+        (
+            Column("dataset", "数据集", "choice", required=True, choices="数据集", width=12),
+            Column("item", "项目", "choice", required=True, choices="上年项目", width=22),
+            Column("source", "资金来源（收入行填写）", "choice", choices="资金来源", width=18),
+            Column("level", "级次（可不填）", "choice", choices="级次", help="不填为本级"),
+            Column("period", "预算类型（可不填）", "choice", choices="预算类型", help="不填为当年预算"),
+            _money("amount", "金额（元）", required=True),
+            Column("reason", "原因说明（可不填）", "text", width=60, max_chars=1000),
+        ),
+        max_rows=100, extra=True,
+    ),
+    Sheet(
         "procurement", "政府采购", GROUP_OTHER,
         "政府采购预算；金额以元为单位，没有填0。",
         (Column("label", "项目", "seq", width=22), _money("amount", "金额（元）")),
@@ -534,10 +586,48 @@ ALL_SHEETS: tuple[Sheet, ...] = (
         fixed_rows=ASSET_ROWS,
     ),
     Sheet(
+        "staffing", "人员情况", GROUP_OTHER,
+        "编制数和实有人数（在职、退休、离休），本年和上年。",
+        (Column("label", "项目", "seq", width=22), Column("value", "人数", "int", width=12)),
+        fixed_rows=STAFFING_ROWS, extra=True,
+    ),
+    Sheet(
+        "asset_items", "资产明细", GROUP_OTHER,
+        "占有使用的国有资产，每类（或每个种类）一行：面积、数量和价值（元）；预算年度安排购置的填“当年购置”。",
+        (
+            Column("asset_class", "资产类别", "choice", required=True, choices="资产类别", width=12),
+            Column("kind", "种类（可不填）", "text", width=20, max_chars=60, help="如 一般公务用车、执法执勤用车"),
+            Column("area", "面积（平方米）", "number", width=14),
+            Column("count", "数量", "int", width=10),
+            _money("value", "价值（元）"),
+            Column("note", "备注", "text", width=30),
+        ),
+        max_rows=100, extra=True,
+    ),
+    Sheet(
         "overall_perf", "整体绩效", GROUP_OTHER,
         "部门（单位）整体绩效目标。",
         (Column("label", "项目", "seq", width=26), Column("value", "内容", "text", width=20)),
         fixed_rows=OVERALL_PERF_ROWS,
+    ),
+    Sheet(
+        "unit_perf_form", "整体绩效目标表", GROUP_OTHER,
+        "单位整体绩效目标表：联系人、资金和年度目标；指标填在“整体绩效指标”中。",
+        (Column("label", "项目", "seq", width=26), Column("value", "内容", "text", width=40, max_chars=2000)),
+        fixed_rows=UNIT_PERF_ROWS, extra=True,
+    ),
+    Sheet(
+        "unit_perf_indicators", "整体绩效指标", GROUP_OTHER,
+        "单位整体绩效目标表的指标，每个指标一行，按印出的顺序。",
+        (
+            Column("level1", "一级指标", "choice", required=True, choices="整体一级指标", strict_choices=False, width=12),
+            Column("level2", "二级指标", "choice", required=True, choices="二级指标", strict_choices=False, width=16),
+            Column("level3", "三级指标", "text", required=True, width=30),
+            Column("value", "指标值", "text", required=True, width=16),
+            Column("basis", "指标设定依据", "text", width=30),
+            Column("weight", "分值权重", "number", width=10),
+        ),
+        max_rows=200, extra=True,
     ),
     Sheet(
         "perf_forms", "绩效目标表", GROUP_OTHER,
@@ -606,98 +696,6 @@ ALL_SHEETS: tuple[Sheet, ...] = (
             Column("level4", "四级目录", "text", width=30, max_chars=200),
         ),
         max_rows=200, optional=True,
-    ),
-    # ---- issue 14 (extra): in a profile's workbook only when its workbook.toml selects them
-    Sheet(
-        "prior_expenditure", "上年支出", GROUP_OTHER,
-        "上年预算数或上年执行数（决算数）的支出明细，每行一个事实——数据集 × 功能科目（项级）× 资金来源 × "
-        "基本/项目；金额以元为单位，精确到分（执行数也按元填写）。",
-        (
-            Column("dataset", "数据集", "choice", required=True, choices="数据集", width=12),
-            Column("code", "功能科目编码", "code", required=True, code_scheme="功能分类", width=14),
-            Column("name", "科目名称（可不填）", "text", width=30),
-            Column("source", "资金来源", "choice", required=True, choices="资金来源", width=18),
-            Column("kind", "支出类型", "choice", required=True, choices="支出类型"),
-            Column("period", "预算类型（可不填）", "choice", choices="预算类型", help="不填为当年预算"),
-            Column("level", "级次（可不填）", "choice", choices="级次", help="不填为本级"),
-            _money("amount", "金额（元）", required=True),
-        ),
-        max_rows=1000, total_row=True, extra=True,
-    ),
-    Sheet(
-        "prior_other", "上年其他", GROUP_OTHER,
-        "上年预算数或上年执行数中只知道合计的数：收入各行、“三公”经费各项、机关运行经费和各项总计；"
-        "金额以元为单位。需要说明变动原因的，填在“原因说明”中。",
-        (
-            Column("dataset", "数据集", "choice", required=True, choices="数据集", width=12),
-            Column("item", "项目", "choice", required=True, choices="上年项目", width=22),
-            Column("source", "资金来源（收入行填写）", "choice", choices="资金来源", width=18),
-            Column("level", "级次（可不填）", "choice", choices="级次", help="不填为本级"),
-            Column("period", "预算类型（可不填）", "choice", choices="预算类型", help="不填为当年预算"),
-            _money("amount", "金额（元）", required=True),
-            Column("reason", "原因说明（可不填）", "text", width=60, max_chars=1000),
-        ),
-        max_rows=100, extra=True,
-    ),
-    Sheet(
-        "staffing", "人员情况", GROUP_OTHER,
-        "编制数和实有人数（在职、退休、离休），本年和上年。",
-        (Column("label", "项目", "seq", width=22), Column("value", "人数", "int", width=12)),
-        fixed_rows=STAFFING_ROWS, extra=True,
-    ),
-    Sheet(
-        "asset_items", "资产明细", GROUP_OTHER,
-        "占有使用的国有资产，每类（或每个种类）一行：面积、数量和价值（元）；预算年度安排购置的填“当年购置”。",
-        (
-            Column("asset_class", "资产类别", "choice", required=True, choices="资产类别", width=12),
-            Column("kind", "种类（可不填）", "text", width=20, max_chars=60, help="如 一般公务用车、执法执勤用车"),
-            Column("area", "面积（平方米）", "number", width=14),
-            Column("count", "数量", "int", width=10),
-            _money("value", "价值（元）"),
-            Column("note", "备注", "text", width=30),
-        ),
-        max_rows=100, extra=True,
-    ),
-    Sheet(
-        "project_economic", "项目经济分类", GROUP_FIGURES,
-        "项目支出按部门经济分类（类级3位或款级5位）的金额；每个项目的各行之和应等于项目的当年金额。",
-        (
-            _PROJECT_REF,
-            Column("project_name", "项目名称（自动）", "formula", width=28),
-            Column("code", "部门经济科目编码", "code", required=True, code_scheme="部门经济分类"),
-            _money("amount", "金额（元）", required=True),
-        ),
-        max_rows=1000, total_row=True, extra=True,
-    ),
-    Sheet(
-        "unit_perf_form", "整体绩效目标表", GROUP_OTHER,
-        "单位整体绩效目标表：联系人、资金和年度目标；指标填在“整体绩效指标”中。",
-        (Column("label", "项目", "seq", width=26), Column("value", "内容", "text", width=40, max_chars=2000)),
-        fixed_rows=UNIT_PERF_ROWS, extra=True,
-    ),
-    Sheet(
-        "unit_perf_indicators", "整体绩效指标", GROUP_OTHER,
-        "单位整体绩效目标表的指标，每个指标一行，按印出的顺序。",
-        (
-            Column("level1", "一级指标", "choice", required=True, choices="整体一级指标", strict_choices=False, width=12),
-            Column("level2", "二级指标", "choice", required=True, choices="二级指标", strict_choices=False, width=16),
-            Column("level3", "三级指标", "text", required=True, width=30),
-            Column("value", "指标值", "text", required=True, width=16),
-            Column("basis", "指标设定依据", "text", width=30),
-            Column("weight", "分值权重", "number", width=10),
-        ),
-        max_rows=200, extra=True,
-    ),
-    Sheet(
-        "key_projects", "重点项目", GROUP_TEXTS,
-        "预算绩效情况中说明的重点项目，每个一行；项目资金总额由系统按项目计算。",
-        (
-            _PROJECT_REF,
-            Column("project_name", "项目名称（自动）", "formula", width=28),
-            Column("heading", "标题（可不填）", "text", width=30, max_chars=200, help="不填为项目名称"),
-            Column("text", "说明", "text", required=True, width=80, max_chars=2000),
-        ),
-        max_rows=100, extra=True,
     ),
 )
 
