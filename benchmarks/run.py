@@ -111,7 +111,7 @@ def child_stages(workbook: str, out_dir: str) -> dict:
         if not checked.ok:
             raise SystemExit(f"{workbook} does not check clean: {[i.code for i in checked.issues][:10]}")
         with timed(times, "compute"):
-            report = compute_report(checked.parsed.budget, checked.parsed.load_profile())
+            report = compute_report(checked.parsed.budget)
         with timed(times, "html"):
             html = render_html(report)
         return report, html

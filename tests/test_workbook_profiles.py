@@ -380,3 +380,16 @@ def test_the_new_profiles_workbooks_open_in_libreoffice(tmp_path):
         assert saved.exists()
         result = check_workbook(saved)  # LibreOffice's own save still reads as that profile's workbook
         assert result.parsed.profile == profile and _structure(result.issues) == []
+
+
+def test_the_new_dimensions_are_part_of_a_facts_identity(tmp_path):
+    """本级 and 上级转移支付 lines of one source are two facts, not a duplicate; a repeated comparison row is."""
+    from budget_author.check import check_raw
+
+    data = _xinjiang_data()
+    data["prior_other"].append({"dataset": "上年预算", "item": "基本支出", "amount": "1.00"})
+    data["prior_expenditure"].append(dict(data["prior_expenditure"][0]))
+    result = check_raw(read_workbook(write_template(tmp_path / "xj.xlsx", data, profile="xinjiang")))
+    duplicates = [(i.sheet, i.cell) for i in result.issues if i.code == "DUP_FACT"]
+    assert duplicates == [("上年支出", "A5"), ("上年其他", "A7")]
+    assert result.parsed.budget.comparison("上年预算").totals["basic_total"] == D("2841800.00")  # the first row

@@ -714,11 +714,31 @@ class _Parser:
                 elif key == "admin_running":
                     budget["admin_running"] = amount
             budget["reasons"].update({k: v for k, v in reasons.items() if v})
+        seen: dict[tuple, int] = {}
+
+        def once(sheet_key: str, number: int, key: tuple, described: str) -> bool:
+            """The first row of a fact; a repeated one is DUP_FACT (it would count twice)."""
+            if key in seen:
+                spec = self.spec(sheet_key)
+                self.issues.append(issue("DUP_FACT", (spec.title, spec.cell("dataset", number)),
+                                         related=[(spec.title, spec.cell("dataset", seen[key]))],
+                                         other=seen[key], key=described))
+                return False
+            seen[key] = number
+            return True
+
         for n, r in self.read_table("prior_expenditure"):
-            part(r["dataset"])["expenditure"].append(M.ComparisonExpenditure(
+            fact = M.ComparisonExpenditure(
                 row=n, code=r["code"], name=r.get("name") or "", source=r["source"], kind=r["kind"],
-                period=r.get("period") or V.PERIOD_CURRENT, level=r.get("level") or V.LEVEL_OWN, amount=r["amount"]))
+                period=r.get("period") or V.PERIOD_CURRENT, level=r.get("level") or V.LEVEL_OWN, amount=r["amount"])
+            if once("prior_expenditure", n, ("E", r["dataset"], fact.code, fact.source, fact.kind, fact.period,
+                                             fact.level), "数据集+科目+资金来源+支出类型+预算类型+级次"):
+                part(r["dataset"])["expenditure"].append(fact)
         for n, r in self.read_table("prior_other"):
+            if not once("prior_other", n, ("O", r["dataset"], r["item"], r.get("source") or "",
+                                           r.get("level") or V.LEVEL_OWN, r.get("period") or V.PERIOD_CURRENT),
+                        "数据集+项目+资金来源+级次+预算类型"):
+                continue
             target = part(r["dataset"])
             item, reason = r["item"], r.get("reason") or ""
             if item == "收入":
