@@ -393,3 +393,41 @@ def test_the_new_dimensions_are_part_of_a_facts_identity(tmp_path):
     duplicates = [(i.sheet, i.cell) for i in result.issues if i.code == "DUP_FACT"]
     assert duplicates == [("上年支出", "A5"), ("上年其他", "A7")]
     assert result.parsed.budget.comparison("上年预算").totals["basic_total"] == D("2841800.00")  # the first row
+
+
+def test_build_and_diff_compute_with_the_workbooks_profile(tmp_path, monkeypatch):
+    """_meta.profile reaches compute_report: a bureau's copy of the default profile, named in _meta."""
+    from budget_author import build as build_module
+    from budget_author import diff as diff_module
+    from budget_author.build import build_document
+
+    folder = tmp_path / "profiles" / "bureau"
+    shutil.copytree(load_profile().folder, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    settings = (folder / "profile.toml").read_text(encoding="utf-8")
+    (folder / "profile.toml").write_text(settings.replace(f'name = "{profiles.DEFAULT}"', 'name = "bureau"', 1),
+                                         encoding="utf-8")
+    monkeypatch.setenv(profiles.ENVIRONMENT_VARIABLE, str(tmp_path / "profiles"))
+    load_profile.cache_clear()
+    layout_of.cache_clear()
+    try:
+        path = tmp_path / "bureau.xlsx"
+        shutil.copy(EXAMPLES / "datong-2024.xlsx", path)
+        _set_meta(path, "bureau")
+        seen = []
+
+        class Stop(Exception):
+            pass
+
+        def record(budget, profile):
+            seen.append(profile.name)
+            raise Stop
+
+        monkeypatch.setattr(build_module, "compute_report", record)
+        with pytest.raises(Stop):
+            build_document(path, tmp_path / "out.pdf")
+        monkeypatch.setattr(diff_module, "compute_report", record)
+        assert diff_module._figures(read_workbook(path)) is None  # the stop is swallowed as "does not compute"
+        assert seen == ["bureau", "bureau"]
+    finally:
+        load_profile.cache_clear()
+        layout_of.cache_clear()
