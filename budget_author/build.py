@@ -61,7 +61,7 @@ def build_document(workbook: Path, output: Path | None = None, *, draft: bool = 
     if not checked.ok:
         return result
     check_fonts()
-    report = compute_report(checked.parsed.budget)
+    report = compute_report(checked.parsed.budget, checked.parsed.load_profile())
     result.report = report
     document = render_html(report, draft=draft)
     web_page = None

@@ -16,7 +16,7 @@ from budget_author.workbook import schema as S
 from budget_author.workbook.parse import ParseResult, parse_workbook
 from budget_author.workbook.read import RawWorkbook, read_workbook
 
-_SHEET_ORDER = {spec.title: index for index, spec in enumerate(S.SHEETS)}
+_SHEET_ORDER = {spec.title: index for index, spec in enumerate(S.ALL_SHEETS)}
 
 
 @dataclass

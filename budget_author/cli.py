@@ -22,9 +22,9 @@ from pathlib import Path
 
 import click
 
-from budget_author import __version__
+from budget_author import __version__, profiles
 from budget_author.catalogue import CATALOGUE
-from budget_author.cli_zh import VERSION_HELP, VERSION_MESSAGE, ZhChoice, ZhGroup, ZhIntRange, ZhPath
+from budget_author.cli_zh import VERSION_HELP, VERSION_MESSAGE, ZhChoice, ZhGroup, ZhIntRange, ZhPath, ZhProfile
 from budget_author.exits import (EXIT_INTERNAL, EXIT_OK, EXIT_OUTPUT, EXIT_PROBLEMS, EXIT_UNUSABLE, Shown,
                                  Terminated, batch_exit_code, exit_for, internal_message, problem_of)
 from budget_author.issues import Issue, Severity, issue
@@ -129,16 +129,20 @@ def cli() -> None:
 @click.argument("path", required=False, default="单位预算填报表.xlsx", type=ZhPath(dir_okay=False, path_type=Path))
 @click.option("--unit", "unit_name", metavar="名称", help="预先填入的单位名称。")
 @click.option("--year", type=ZhIntRange(2000, 2100), metavar="年度", help="预先填入的预算年度，如 2025。")
-def init_command(path: Path, unit_name: str | None, year: int | None) -> None:
+@click.option("--profile", type=ZhProfile(), metavar="标准",
+              help=f"公开标准（决定填报表有哪些工作表和栏目）：{'、'.join(profiles.BUILT_IN)}，"
+                   f"或 {profiles.ENVIRONMENT_VARIABLE} 中的标准；默认 {profiles.DEFAULT}。")
+def init_command(path: Path, unit_name: str | None, year: int | None, profile: str | None) -> None:
     """生成空白填报表 PATH（默认：单位预算填报表.xlsx）。
 
     填报表包含填表说明、下拉列表和自动合计公式。已存在的文件不会被覆盖。
+    填报表记住所选的公开标准，check、build 等命令按它处理。
     """
     from budget_author.workbook.template import write_template
 
     unit = {k: v for k, v in (("name", unit_name), ("year", year)) if v}
     try:
-        write_template(path, {"unit": unit} if unit else None)
+        write_template(path, {"unit": unit} if unit else None, profile=profile)
     except FileExistsError:
         click.echo(f"文件已存在：{path}。为避免覆盖已填写的内容，init 不会覆盖已有文件；请换一个文件名。", err=True)
         sys.exit(EXIT_OUTPUT)
@@ -430,7 +434,7 @@ def diff_command(old: Path, new: Path) -> None:
             _print(checked.issues, path, "text")
             click.echo("填报表有错误，无法比较。请先改正。")
             sys.exit(EXIT_PROBLEMS)
-        reports.append(figures_of(compute_report(checked.parsed.budget)))
+        reports.append(figures_of(compute_report(checked.parsed.budget, checked.parsed.load_profile())))
         raws.append(raw)
     result = diff_workbooks(raws[0], raws[1], reports[0], reports[1])
     since = f"{display(new.name)} 与 {display(old.name)} 相比"

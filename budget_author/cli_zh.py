@@ -180,6 +180,23 @@ class ZhChoice(click.Choice):
             self.fail(f"“{value}”不是可选的值，应为 {'、'.join(map(str, self.choices))} 之一", param, ctx)
 
 
+class ZhProfile(click.ParamType):
+    """A profile (publication standard) name: one the registry can load, checked when the command runs
+    (BUDGET_AUTHOR_PROFILES may add folders), named in Chinese with the known ones when it is not."""
+
+    name = "标准"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from budget_author import profiles
+
+        text = str(value).strip()
+        if not profiles.is_known(text):
+            known = "、".join(f"{n}（{profiles.BUILT_IN[n]}）" if n in profiles.BUILT_IN else n
+                             for n in profiles.available())
+            self.fail(f"没有名为“{text}”的公开标准，可用的标准：{known}", param, ctx)
+        return text
+
+
 class ZhIntRange(click.IntRange):
     def _describe_range(self) -> str:  # shown in the help as [2000–2100]
         return f"{self.min}–{self.max}"

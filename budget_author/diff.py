@@ -18,7 +18,8 @@ from typing import Any
 from budget_author.compute.report import compute_report
 from budget_author.manifest import Change, compare, figures_of, redline_lines
 from budget_author.workbook import schema as S
-from budget_author.workbook.parse import normalize_text, parse_workbook, shown
+from budget_author.workbook.layout import layout_of
+from budget_author.workbook.parse import normalize_text, parse_workbook, shown, workbook_profile
 from budget_author.workbook.read import EMPTY, RawCell, RawWorkbook
 
 MAX_ROUNDS = 60  # rows applied one by one; beyond that the figures are listed together (a few seconds at most)
@@ -94,10 +95,12 @@ def _row_name(spec: S.Sheet, cells: list[RawCell], index: int) -> str:
     return text if len(text) <= 20 else text[:20] + "……"
 
 
-def input_changes(old: RawWorkbook, new: RawWorkbook) -> list[CellChange]:
-    """Every typed cell whose value differs, in the workbook's sheet, row and column order."""
+def input_changes(old: RawWorkbook, new: RawWorkbook, layout: S.Layout | None = None) -> list[CellChange]:
+    """Every typed cell whose value differs, in the workbook's sheet, row and column order
+    (the sheets and columns of `layout`: the new workbook's profile's by default)."""
     changes = []
-    for spec in S.SHEETS:
+    layout = layout or layout_of(workbook_profile(new))
+    for spec in layout.sheets:
         textual = _textual(spec)
         before, after = _cells(old, spec.key), _cells(new, spec.key)
         for row in sorted(set(before) | set(after)):
@@ -137,7 +140,8 @@ def _with_row(old: RawWorkbook, new: RawWorkbook, key: str, row: int) -> RawWork
 
 def _figures(raw: RawWorkbook) -> dict[str, dict[str, Any]] | None:
     try:
-        return figures_of(compute_report(parse_workbook(raw).budget))
+        parsed = parse_workbook(raw)
+        return figures_of(compute_report(parsed.budget, parsed.load_profile()))
     except Exception:  # noqa: BLE001 - a mixture that does not compute: its figures are listed together
         return None
 

@@ -2,7 +2,13 @@
 
 Money is Decimal in 元 (to the 分) everywhere. Every row keeps the sheet row it
 came from (`row`), so that any later problem can name its cell through the
-schema (`Budget.cell`).
+workbook layout (workbook/schema.py; the model does not import it).
+
+Issue 14 grew the model once: fact rows carry `level`, `category`, `carry_kind`, `nature` and an
+economic `period`; projects an economic split; `Budget.comparisons` holds last year's budget and
+actuals in the same shape as this year's facts; typed blocks hold staffing, asset items,
+procurement reservations, the unit-level performance form and key projects. Every new field has
+a default under which a Shanxi workbook means exactly what it meant.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from budget_author.workbook import schema as S
+from budget_author import vocabulary as V
 
 Money = Decimal
 
@@ -34,11 +40,20 @@ class Unit(BaseModel):
     unit_type: str
     staff_quota: int | None = None
     staff_actual: int | None = None
+    code: str = ""  # 单位代码 (Ningxia prints it on 表二's unit row)
+    short_name: str = ""  # the name the narrative uses where a standard shortens it
+    closing_signature: str = ""  # 落款; "" = the unit's name
+    closing_date: dt.date | None = None
 
     @property
     def is_admin(self) -> bool:
         """行政单位 or 参公事业单位: the units that have 机关运行经费."""
-        return self.unit_type in S.ADMIN_UNIT_TYPES
+        return self.unit_type in V.ADMIN_UNIT_TYPES
+
+    @property
+    def nature(self) -> str:
+        """The 支出性质 of an expenditure line that names none."""
+        return V.default_nature(self.unit_type)
 
 
 class IncomeFact(_Row):
@@ -46,6 +61,9 @@ class IncomeFact(_Row):
     period: str
     amount: Money
     note: str = ""
+    level: str = V.LEVEL_OWN  # 本级 / 上级转移支付
+    category: str = ""  # 收入类别 of a 财政专户管理资金 / 单位资金 line; "" = not categorised
+    carry_kind: str = ""  # of a 上年结转 line: 结转 / 结余 / …; "" = 结转 (see effective_carry_kind)
 
 
 class IncomeItem(_Row):
@@ -62,6 +80,16 @@ class ExpenditureFact(_Row):
     kind: str  # 基本支出 / 项目支出
     period: str  # 当年预算 / 上年结转
     amount: Money
+    level: str = V.LEVEL_OWN
+    carry_kind: str = ""  # "" = 结转 on a 上年结转 line
+    nature: str = ""  # 支出性质; "" = from the unit type (Unit.nature)
+
+
+def effective_carry_kind(period: str, carry_kind: str) -> str:
+    """A line's carry-over kind: as typed, else 结转 for a 上年结转 line, else "" (not a carry-over)."""
+    if period != V.PERIOD_CARRYOVER:
+        return ""
+    return carry_kind or V.CARRY_CARRYOVER
 
 
 class BasicEconomicFact(_Row):
@@ -69,8 +97,10 @@ class BasicEconomicFact(_Row):
     name: str = ""
     gov_code: str = ""
     cost_kind: str = ""  # as typed; the real one follows from the code
-    source: str = S.SOURCES[0]
+    source: str = V.SOURCES[0]
     amount: Money
+    level: str = V.LEVEL_OWN
+    period: str = V.PERIOD_CURRENT  # carry-over basic lines may carry economic codes too
 
 
 class ThreePublicFact(_Row):
@@ -86,8 +116,10 @@ class Project(_Row):
     name: str
     category: str
     current: dict[str, Money] = Field(default_factory=dict)  # source → amount
-    carryover: dict[str, Money] = Field(default_factory=dict)
+    carryover: dict[str, Money] = Field(default_factory=dict)  # 财政拨款 and 非财政拨款 (专户, 单位资金) 结转
     published: bool = False
+    level: str = V.LEVEL_OWN
+    economic: dict[str, Money] = Field(default_factory=dict)  # 部门经济分类 class (3) or 款 (5) → 当年 amount
 
     @property
     def current_total(self) -> Money:
@@ -199,7 +231,7 @@ class Indicator(_Row):
 
     @property
     def level1(self) -> str:
-        return S.INDICATOR_LEVELS[self.level2]
+        return V.INDICATOR_LEVELS[self.level2]
 
 
 class PerfForm(_Row):
@@ -220,6 +252,114 @@ class PerfForm(_Row):
     signer: str = ""
     handler: str = ""
     phone: str = ""
+    rating: str = ""  # 综合评定等级 (the Ningxia form ticks it); "" = not printed
+
+
+# ---------------------------------------------------------------- comparison datasets
+class ComparisonExpenditure(_Row):
+    """One leaf of last year's budget or actuals: 项 × source × kind × period × level."""
+
+    code: str
+    name: str = ""
+    source: str
+    kind: str
+    period: str = V.PERIOD_CURRENT
+    level: str = V.LEVEL_OWN
+    amount: Money
+
+
+class ComparisonIncome(_Row):
+    source: str
+    level: str = V.LEVEL_OWN
+    period: str = V.PERIOD_CURRENT
+    amount: Money
+
+
+def income_key(source: str, level: str = V.LEVEL_OWN, period: str = V.PERIOD_CURRENT) -> str:
+    """The key of an income line in Comparison.reasons: "source/level/period"."""
+    return f"{source}/{level}/{period}"
+
+
+class Comparison(BaseModel):
+    """Last year's budget (上年预算) or actuals (上年执行数), shaped like this year's facts.
+
+    Any part may be missing: a standard that only states totals fills `totals`
+    (vocabulary.COMPARISON_TOTALS keys). `reasons` holds the typed reason of a change, keyed by a
+    totals key, a 三公 item, "admin_running" or an income line's income_key().
+    """
+
+    model_config = ConfigDict(frozen=True)
+    expenditure: tuple[ComparisonExpenditure, ...] = ()
+    three_public: dict[str, Money] = Field(default_factory=dict)  # item → amount
+    admin_running: Money | None = None
+    income: tuple[ComparisonIncome, ...] = ()
+    totals: dict[str, Money] = Field(default_factory=dict)
+    reasons: dict[str, str] = Field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- typed blocks
+class Staffing(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    quota: int | None = None  # 编制数
+    active: int | None = None  # 在职
+    retired: int | None = None  # 退休
+    veteran: int | None = None  # 离休
+    quota_prior: int | None = None
+    active_prior: int | None = None
+    retired_prior: int | None = None
+    veteran_prior: int | None = None
+
+    @property
+    def actual(self) -> int:
+        """实有人数 = 在职 + 退休 + 离休."""
+        return (self.active or 0) + (self.retired or 0) + (self.veteran or 0)
+
+    @property
+    def actual_prior(self) -> int | None:
+        parts = (self.active_prior, self.retired_prior, self.veteran_prior)
+        return None if all(p is None for p in parts) else sum(p or 0 for p in parts)
+
+
+class AssetItem(_Row):
+    asset_class: str  # vocabulary.ASSET_CLASSES
+    kind: str = ""  # per profile, e.g. 一般公务用车
+    area: Decimal | None = None  # m²
+    count: int | None = None
+    value: Money | None = None  # 元
+    note: str = ""
+
+
+class UnitIndicator(_Row):
+    level1: str
+    level2: str
+    level3: str
+    value: str
+    basis: str = ""  # 指标设定依据
+    weight: Decimal | None = None  # 分值权重
+
+
+class UnitPerfForm(BaseModel):
+    """The unit-level 整体绩效目标表; funds are typed as the form prints them (元)."""
+
+    model_config = ConfigDict(frozen=True)
+    contact: str = ""
+    phone: str = ""
+    funds_transfer: Money | None = None  # 财政资金 上级资金
+    funds_own: Money | None = None  # 财政资金 本级资金
+    funds_other: Money | None = None  # 其他资金
+    goals: str = ""
+    indicators: tuple[UnitIndicator, ...] = ()
+
+    @property
+    def funds_total(self) -> Money:
+        parts = (self.funds_transfer, self.funds_own, self.funds_other)
+        return sum((p for p in parts if p is not None), Decimal(0))
+
+
+class KeyProject(_Row):
+    project: str  # the reference as typed: 序号 or 项目编码
+    heading: str = ""
+    text: str
 
 
 class Budget(BaseModel):
@@ -246,6 +386,21 @@ class Budget(BaseModel):
     indicators: tuple[Indicator, ...] = ()
     options: Options = Field(default_factory=Options)
     purchase_catalogue: tuple[CatalogueRow, ...] = ()
+    # issue 14
+    comparisons: dict[str, Comparison] = Field(default_factory=dict)  # 上年预算 / 上年执行数
+    staffing: Staffing | None = None
+    asset_items: tuple[AssetItem, ...] = ()
+    procurement_reserved: dict[str, Money] = Field(default_factory=dict)  # sme_reserved / micro_reserved
+    unit_perf_form: UnitPerfForm | None = None
+    key_projects: tuple[KeyProject, ...] = ()
+
+    def comparison(self, name: str) -> Comparison:
+        """The comparison dataset `name` (上年预算 / 上年执行数); an empty one when the workbook has none."""
+        return self.comparisons.get(name) or _EMPTY_COMPARISON
+
+    def paragraphs_about(self, section: str, subject: str) -> list[str]:
+        """The texts of a section that explain one subject (a code, a project 序号, an item)."""
+        return [p.text for p in self.paragraphs if p.section == section and p.subject == subject]
 
     def paragraphs_of(self, section: str) -> list[str]:
         return [p.text for p in self.paragraphs if p.section == section]
@@ -311,7 +466,5 @@ class ProjectIndex:
         return self._indicators.get(id(project), ())
 
 
-def fixed_cell(sheet_key: str, row_key: str) -> tuple[str, str]:
-    """(sheet title, cell) of a fixed-row sheet's input cell for a row key."""
-    spec = S.sheet(sheet_key)
-    return spec.title, spec.cell(spec.input_column().key, spec.fixed_row_number(row_key))
+
+_EMPTY_COMPARISON = Comparison()

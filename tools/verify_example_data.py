@@ -39,7 +39,10 @@ HUNDRED = Decimal("100")
 
 
 def _load_schema():
-    """budget_author/workbook/schema.py, loaded by path (it imports only the standard library)."""
+    """budget_author/workbook/schema.py, loaded by path (it imports the standard library, and
+    budget_author.vocabulary and the profile registry, which import nothing heavier)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     path = ROOT / "budget_author" / "workbook" / "schema.py"
     spec = importlib.util.spec_from_file_location("_budget_schema", path)
     module = importlib.util.module_from_spec(spec)

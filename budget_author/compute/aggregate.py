@@ -31,11 +31,13 @@ def expenditure(b: Budget, *, source: str | None = None, kind: str | None = None
 
 
 def economic(b: Budget, *, code: str | None = None, source: str | None = None,
-             cost: str | None = None) -> Decimal:
+             cost: str | None = None, period: str | None = S.PERIOD_CURRENT) -> Decimal:
+    """基本支出 by economic code: this year's (当年预算) lines unless another period is asked for
+    (carry-over basic lines may carry economic codes too; a default workbook has none)."""
     return total(
         f.amount for f in b.basic_economic
         if (code is None or f.code == code) and (source is None or f.source == source)
-        and (cost is None or cost_kind(f.code) == cost)
+        and (cost is None or cost_kind(f.code) == cost) and (period is None or f.period == period)
     )
 
 

@@ -25,6 +25,8 @@ from budget_author.paths import package_data
 # name → the standard's Chinese name, as messages and the README print it.
 BUILT_IN: dict[str, str] = {
     "shanxi": "山西省单位预算公开",
+    "xinjiang": "新疆维吾尔自治区单位预算公开",
+    "ningxia": "宁夏回族自治区部门预算",
 }
 # The profile of a workbook whose _meta names none (schema versions 1 and 2 were Shanxi-only).
 DEFAULT = "shanxi"

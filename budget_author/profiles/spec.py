@@ -193,3 +193,6 @@ def validate(profile: Profile) -> None:
     for part in profile.settings["parts"]:
         for section in part.get("sections", []):
             _check_figures(section.get("figures", {}), f"{path}: parts（{part['key']}）节“{section['key']}”")
+    from budget_author.workbook.layout import validate_workbook
+
+    validate_workbook(profile.workbook, profile.folder / "workbook.toml")

@@ -13,10 +13,13 @@ from budget_author.rules.base import Context, rule
 from budget_author.workbook import schema as S
 
 # sheet key → (model attribute, key function, key description)
+# The issue-14 dimensions (级次, 收入类别, 结转结余类型, 支出性质, 预算类型 of an economic line) are part of
+# the key; every Shanxi row has their defaults, so its keys group exactly as before.
 FACT_KEYS: dict[str, tuple[str, Callable, str]] = {
-    "income": ("income", lambda f: (f.source, f.period), "资金来源+预算类型"),
-    "expenditure": ("expenditure", lambda f: (f.code, f.source, f.kind, f.period), "科目+资金来源+支出类型+预算类型"),
-    "basic_economic": ("basic_economic", lambda f: (f.code, f.source), "经济科目+资金来源"),
+    "income": ("income", lambda f: (f.source, f.period, f.level, f.category, f.carry_kind), "资金来源+预算类型"),
+    "expenditure": ("expenditure", lambda f: (f.code, f.source, f.kind, f.period, f.level, f.carry_kind, f.nature),
+                    "科目+资金来源+支出类型+预算类型"),
+    "basic_economic": ("basic_economic", lambda f: (f.code, f.source, f.level, f.period), "经济科目+资金来源"),
     "three_public": ("three_public", lambda f: (f.item, f.source, f.kind), "项目+资金来源+支出类型"),
     "income_items": ("income_items", lambda f: (f.fund, f.code), "预算类别+收入科目"),
     "custom_codes": ("custom_codes", lambda f: (f.scheme, f.code), "分类+编码"),

@@ -15,15 +15,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from pydantic import ValidationError
 
 from budget_author import model as M
+from budget_author import profiles
+from budget_author import vocabulary as V
 from budget_author.issues import Issue, issue
 from budget_author.money import EXCEL_DIGITS, AmountError, has_more_than_cents, parse_amount, round_half_up
 from budget_author.workbook import characters as T
 from budget_author.workbook import schema as S
+from budget_author.workbook.layout import layout_of, meta_profile
+from budget_author.workbook.layout import named_profile as _named_profile
 from budget_author.workbook.read import EMPTY, RawCell, RawSheet, RawWorkbook
 
 EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
@@ -38,6 +42,8 @@ MAX_LISTED = 10  # rows or sheets listed in one message
 FREE_TEXT = frozenset({
     ("paragraphs", "text"), ("reasons", "reason"), ("glossary", "text"), ("perf_indicators", "value"),
     *(("perf_forms", key) for key in ("overview", "basis", "necessity", "measures", "plan", "goal_impl", "goal_year")),
+    ("prior_other", "reason"), ("key_projects", "text"), ("unit_perf_indicators", "value"),
+    ("unit_perf_indicators", "basis"),
 })
 # The unit name prints on the cover (26 pt) and in every page's running head (9 pt, with the
 # document title). At 60 characters the cover takes four lines and the running head two, inside
@@ -47,6 +53,7 @@ MAX_UNIT_NAME_CHARS = 60
 NOT_PRINTED = frozenset({  # read, but never printed: references, codes typed as text, notes
     ("income", "note"), ("projects", "code"), ("custom_codes", "code"), ("custom_codes", "gov_code"),
     ("perf_forms", "project"), ("perf_indicators", "project"),
+    ("paragraphs", "subject"), ("project_economic", "project"), ("key_projects", "project"), ("asset_items", "note"),
 })
 
 
@@ -72,6 +79,12 @@ class ParseResult:
     typed_totals: list[TypedTotal] = field(default_factory=list)
     text_amounts: dict[str, str] = field(default_factory=dict)  # sheet key → first amount cell stored as text
     meta_year: int | None = None
+    profile: str = profiles.DEFAULT  # the workbook's profile (_meta.profile; the default when it names none)
+    layout: S.Layout = S.DEFAULT_LAYOUT  # that profile's sheets, columns and lists
+
+    def load_profile(self) -> profiles.Profile:
+        """The workbook's profile, for compute_report."""
+        return profiles.load_profile(self.profile)
 
 
 class _Bad(Exception):
@@ -214,11 +227,12 @@ def _date(value: Any, label: str) -> dt.date | None:
     raise _Bad("VAL_DATE", field=label, value=shown(value))
 
 
-def _choice(value: Any, label: str, list_name: str, strict: bool = True) -> str:
+def _choice(value: Any, label: str, list_name: str, strict: bool = True,
+            lists: Mapping[str, tuple[str, ...]] | None = None) -> str:
     text = normalize_text(value)
     if not text:
         return ""
-    options = S.LISTS[list_name]
+    options = (lists if lists is not None else S.LISTS)[list_name]
     folded = _fold(text)
     for option in options:
         if _fold(option) == folded or _fold(option) == folded + "指标":
@@ -244,7 +258,7 @@ def _text(value: Any, label: str, limit: int) -> str:
 
 
 def coerce(kind: S.Kind, value: Any, label: str, *, choices: str | None = None, strict: bool = True,
-           limit: int = 500) -> Any:
+           limit: int = 500, lists: Mapping[str, tuple[str, ...]] | None = None) -> Any:
     if kind not in ("text", "seq", "formula") and isinstance(value, str) and len(value) > MAX_SHORT_CELL_CHARS:
         raise _Bad("VAL_CELL_TOO_LONG", field=label, length=len(value), limit=MAX_SHORT_CELL_CHARS)
     if kind == "money":
@@ -256,7 +270,7 @@ def coerce(kind: S.Kind, value: Any, label: str, *, choices: str | None = None, 
     if kind == "date":
         return _date(value, label)
     if kind == "choice":
-        return _choice(value, label, choices or "", strict)
+        return _choice(value, label, choices or "", strict, lists)
     if kind == "code":
         return _code(value)
     return _text(value, label, limit)
@@ -278,6 +292,19 @@ class _Parser:
         self.result = ParseResult(budget=M.Budget())
         self.issues = self.result.issues
         self._claimed: set[str] = set()  # stray sheets already recognised as a renamed schema sheet
+        named = named_profile(raw)
+        self.unknown_profile = "" if not named or profiles.is_known(named) else named
+        self.result.profile = workbook_profile(raw)
+        self.layout = self.result.layout = layout_of(self.result.profile)
+
+    def spec(self, key: str) -> S.Sheet:
+        """A sheet as this workbook's profile lays it out."""
+        return self.layout.sheet(key)
+
+    def fixed_cell(self, sheet_key: str, row_key: str) -> str:
+        """The input cell of a fixed-row sheet's row, in this workbook's layout."""
+        spec = self.spec(sheet_key)
+        return spec.cell(spec.input_column().key, spec.fixed_row_number(row_key))
 
     def add(self, code: str, sheet_key: str | None, cell: str | None, **params: Any) -> None:
         where = (S.sheet(sheet_key).title, cell) if sheet_key else None
@@ -350,10 +377,14 @@ class _Parser:
                 self.result.meta_year = int(raw.meta.get("year") or 0) or None
             except (TypeError, ValueError, OverflowError):
                 self.result.meta_year = None
-            profile = raw.meta.get("profile")
-            if profile and profile != S.PROFILE:
-                self.issues.append(issue("WB_PROFILE_MISMATCH", found=shown(profile), expected=S.PROFILE))
-        for spec in S.SHEETS:
+            if self.unknown_profile:
+                known = "、".join(f"{name}（{profiles.BUILT_IN[name]}）" if name in profiles.BUILT_IN else name
+                                 for name in profiles.available())
+                self.issues.append(issue("WB_PROFILE_UNKNOWN", found=shown(self.unknown_profile), known=known))
+        # Sheets this profile's workbook does not have count as missing (rules that need them do not run).
+        self.result.missing.update(key for key in S.ALL_SHEETS_BY_KEY if not self.layout.has(key))
+        before = len(self.issues)
+        for spec in self.layout.sheets:
             sheet = raw.sheets.get(spec.key)
             if sheet is None:
                 self.result.missing.add(spec.key)
@@ -363,25 +394,57 @@ class _Parser:
                 elif not spec.optional:  # an optional sheet came after version 1: an older workbook has none
                     self.issues.append(issue("WB_SHEET_MISSING", (spec.title, None), title=spec.title))
                 continue
-            for index, col in enumerate(spec.columns):
-                actual = sheet.headers[index] if index < len(sheet.headers) else None
-                if col.optional and _is_blank(actual):
-                    continue  # an older workbook without this column: read as blank
-                if not same_label(actual, col.header):
-                    self.add("WB_HEADER_MISMATCH", spec.key, f"{S.column_letter(index + 1)}1",
-                             expected=col.header, actual=shown(actual))
-                    break
-            if spec.is_fixed and spec.key not in self.result.failed:
-                for row_spec in spec.fixed_rows:
-                    number = spec.fixed_row_number(row_spec.key)
-                    cells = sheet.rows.get(number)
-                    label = normalize_text(cells[0].value) if cells else ""
-                    if row_spec.optional and not label:
-                        continue  # an older workbook without this row: read as blank
-                    if not same_label(label, row_spec.label):
-                        self.add("WB_ROW_LABEL_MISMATCH", spec.key, f"A{number}", expected=row_spec.label,
-                                 actual=shown(label))
-                        break
+            problem = self.misfit(spec, sheet)
+            if problem is not None:
+                code, cell, params = problem
+                self.add(code, spec.key, cell, **params)
+        if len(self.issues) > before and raw.has_meta and not self.unknown_profile:
+            other = self.other_profile()
+            if other is not None:  # one clear error instead of every sheet that does not fit
+                del self.issues[before:]
+                self.issues.append(other)
+
+    @staticmethod
+    def misfit(spec: S.Sheet, sheet: RawSheet) -> tuple[str, str, dict[str, Any]] | None:
+        """The first header or row label of a present sheet that is not the layout's, as (code, cell, params)."""
+        for index, col in enumerate(spec.columns):
+            actual = sheet.headers[index] if index < len(sheet.headers) else None
+            if col.optional and _is_blank(actual):
+                continue  # an older workbook without this column: read as blank
+            if not same_label(actual, col.header):
+                return ("WB_HEADER_MISMATCH", f"{S.column_letter(index + 1)}1",
+                        {"expected": col.header, "actual": shown(actual)})
+        if spec.is_fixed:
+            for row_spec in spec.fixed_rows:
+                number = spec.fixed_row_number(row_spec.key)
+                cells = sheet.rows.get(number)
+                label = normalize_text(cells[0].value) if cells else ""
+                if row_spec.optional and not label:
+                    continue  # an older workbook without this row: read as blank
+                if not same_label(label, row_spec.label):
+                    return "WB_ROW_LABEL_MISMATCH", f"A{number}", {"expected": row_spec.label, "actual": shown(label)}
+        return None
+
+    def other_profile(self) -> Issue | None:
+        """The sheets do not fit the profile _meta names: if they fit another profile's workbook exactly,
+        WB_PROFILE_MISMATCH naming both."""
+        def label(name: str) -> str:
+            return f"{name}（{profiles.BUILT_IN[name]}）" if name in profiles.BUILT_IN else name
+
+        for name in profiles.available():
+            if name == self.result.profile:
+                continue
+            try:
+                layout = layout_of(name)
+            except profiles.ProfileError:
+                continue
+            fits = all(
+                (spec.key in self.raw.sheets and self.misfit(spec, self.raw.sheets[spec.key]) is None)
+                or (spec.optional and spec.key not in self.raw.sheets)
+                for spec in layout.sheets)
+            if fits:
+                return issue("WB_PROFILE_MISMATCH", found=label(self.result.profile), expected=label(name))
+        return None
 
     def renamed_as(self, spec: S.Sheet) -> str | None:
         """The title of a sheet the schema does not name whose header row (and, for a fixed-row sheet,
@@ -402,7 +465,7 @@ class _Parser:
         return None
 
     def usable(self, key: str) -> RawSheet | None:
-        if key in self.result.missing or key in self.result.failed:
+        if key in self.result.missing or key in self.result.failed or not self.layout.has(key):
             return None
         return self.raw.sheets.get(key)
 
@@ -416,7 +479,7 @@ class _Parser:
         sheet = self.raw.sheets.get(key)
         if sheet is None or not sheet.merged:
             return lambda row, col: False
-        width = len(S.sheet(key).columns)
+        width = len(self.spec(key).columns)
         spans: dict[int, list[tuple[int, int]]] = {}
         anchors = set()
         for min_col, min_row, max_col, max_row in sheet.merged:
@@ -447,10 +510,10 @@ class _Parser:
     # -- generic readers
     def read_fixed(self, key: str) -> dict[str, Any]:
         """A fixed-row sheet's values by row key (blank rows absent)."""
-        spec = S.sheet(key)
         sheet = self.usable(key)
         if sheet is None:
             return {}
+        spec = self.spec(key)
         column = spec.input_column()
         index = spec.columns.index(column)
         covered = self.covered(key)
@@ -470,7 +533,7 @@ class _Parser:
                         raise _Bad("VAL_REQUIRED", field=row_spec.label, hint="请补充此项。")
                     continue
                 values[row_spec.key] = coerce(kind, value, row_spec.label, choices=row_spec.choices,
-                                              limit=column.max_chars)
+                                              limit=column.max_chars, lists=self.layout.lists)
                 if kind == "text":
                     self.check_glyphs(key, column.key, ref, row_spec.label, values[row_spec.key])
                 if (key, row_spec.key) == ("unit", "name") and len(values["name"]) > MAX_UNIT_NAME_CHARS:
@@ -482,10 +545,10 @@ class _Parser:
 
     def read_table(self, key: str) -> list[tuple[int, dict[str, Any]]]:
         """A table sheet's non-empty rows: (row number, {column key: value})."""
-        spec = S.sheet(key)
         sheet = self.usable(key)
         if sheet is None:
             return []
+        spec = self.spec(key)
         out: list[tuple[int, dict[str, Any]]] = []
         covered = self.covered(key)
         for number, cells in sorted(sheet.rows.items()):
@@ -516,7 +579,7 @@ class _Parser:
                         record[col.key] = None if col.kind in ("money", "int", "number", "date") else ""
                         continue
                     record[col.key] = coerce(col.kind, value, col.header, choices=col.choices,
-                                             strict=col.strict_choices, limit=col.max_chars)
+                                             strict=col.strict_choices, limit=col.max_chars, lists=self.layout.lists)
                     if col.kind == "text" or (col.kind == "choice" and not col.strict_choices):
                         self.check_glyphs(key, col.key, ref, col.header, record[col.key])
                     if col.kind == "money" and isinstance(value, str):  # accepted, but Excel's SUM skips it
@@ -561,20 +624,21 @@ class _Parser:
         if unit and "unit" not in self.result.failed:
             year = unit.get("year")
             if year is not None and not 2000 <= year <= 2100:
-                self.add("VAL_YEAR", "unit", M.fixed_cell("unit", "year")[1], value=year)
+                self.add("VAL_YEAR", "unit", self.fixed_cell("unit", "year"), value=year)
             else:
                 b["unit"] = M.Unit(**unit)
-        b["income"] = tuple(M.IncomeFact(row=n, **r) for n, r in self.read_table("income"))
+        b["income"] = tuple(M.IncomeFact(row=n, **_leveled(r)) for n, r in self.read_table("income"))
         b["income_items"] = tuple(M.IncomeItem(row=n, **r) for n, r in self.read_table("income_items"))
-        b["expenditure"] = tuple(M.ExpenditureFact(row=n, **r) for n, r in self.read_table("expenditure"))
+        b["expenditure"] = tuple(M.ExpenditureFact(row=n, **_leveled(r)) for n, r in self.read_table("expenditure"))
         b["basic_economic"] = tuple(
-            M.BasicEconomicFact(row=n, **{**r, "source": r.get("source") or S.SOURCES[0]})
+            M.BasicEconomicFact(row=n, **{**_leveled(r), "source": r.get("source") or V.SOURCES[0],
+                                          "period": r.get("period") or V.PERIOD_CURRENT})
             for n, r in self.read_table("basic_economic")
         )
         b["three_public"] = tuple(M.ThreePublicFact(row=n, **r) for n, r in self.read_table("three_public"))
         admin = self.read_fixed("admin_running")
         b["admin_running"] = {S.SOURCE_KEYS[k]: v for k, v in admin.items()}
-        b["projects"] = tuple(self._project(n, r) for n, r in self.read_table("projects"))
+        b["projects"] = self.with_economic(tuple(self._project(n, r) for n, r in self.read_table("projects")))
         b["paragraphs"] = tuple(M.Paragraph(row=n, **r) for n, r in self.read_table("paragraphs"))
         b["reasons"] = self.read_fixed("reasons")
         b["glossary"] = tuple(M.GlossaryEntry(row=n, **r) for n, r in self.read_table("glossary"))
@@ -585,7 +649,9 @@ class _Parser:
         if self.usable("prior") is not None:
             prior = self.read_fixed("prior")
             b["prior"] = {row.key: prior.get(row.key) for row in S.PRIOR_ROWS}
-        b["procurement"] = self.read_fixed("procurement")
+        procurement = self.read_fixed("procurement")
+        b["procurement"] = {k: v for k, v in procurement.items() if k not in RESERVED}
+        b["procurement_reserved"] = {k: v for k, v in procurement.items() if k in RESERVED}
         assets = self.read_fixed("assets")
         if "assets" not in self.result.failed and "assets" not in self.result.missing:
             b["assets"] = M.Assets(
@@ -599,7 +665,7 @@ class _Parser:
         overall = self.read_fixed("overall_perf")
         if (overall.get("amount") is None and overall.get("compiled") != "否"
                 and "overall_perf" not in self.result.failed and "overall_perf" not in self.result.missing):
-            self.add("VAL_REQUIRED", "overall_perf", M.fixed_cell("overall_perf", "amount")[1],
+            self.add("VAL_REQUIRED", "overall_perf", self.fixed_cell("overall_perf", "amount"),
                      field="整体绩效目标涉及资金", hint="请填写金额（元）；没有编报整体绩效目标的，在“是否编报整体绩效目标”中选“否”。")
         if "overall_perf" not in self.result.failed and "overall_perf" not in self.result.missing:
             b["overall_performance"] = M.OverallPerformance(
@@ -611,6 +677,15 @@ class _Parser:
         b["indicators"] = tuple(
             M.Indicator(row=n, **{**r, "project": _code(r["project"])}) for n, r in self.read_table("perf_indicators")
         )
+        b["comparisons"] = self.comparisons(b.get("prior"), b["reasons"])
+        if self.usable("staffing") is not None:
+            b["staffing"] = M.Staffing(**self.read_fixed("staffing"))
+        b["asset_items"] = tuple(M.AssetItem(row=n, **r) for n, r in self.read_table("asset_items"))
+        b["unit_perf_form"] = self.unit_perf_form()
+        b["key_projects"] = tuple(
+            M.KeyProject(row=n, project=_code(r["project"]), heading=r.get("heading") or "", text=r["text"])
+            for n, r in self.read_table("key_projects"))
+        self.check_references(b["projects"], b["key_projects"])
         self.check_layout()
         try:
             self.result.budget = M.Budget(**b)
@@ -618,9 +693,117 @@ class _Parser:
             raise RuntimeError(f"model validation failed after parsing: {exc}") from exc
         return self.result
 
+    # -- issue 14: comparison datasets and typed blocks
+    def comparisons(self, prior: dict[str, Any] | None, reasons: dict[str, str]) -> dict[str, M.Comparison]:
+        """上年预算 / 上年执行数 from the sheets that state them: 上年数 (the default workbook's totals and
+        their 变动原因), 上年支出 (leaves per 项) and 上年其他 (income lines, items and totals)."""
+        parts: dict[str, dict[str, Any]] = {}
+
+        def part(name: str) -> dict[str, Any]:
+            return parts.setdefault(name, {"expenditure": [], "three_public": {}, "admin_running": None,
+                                           "income": [], "totals": {}, "reasons": {}})
+
+        if prior is not None:
+            budget = part(V.PRIOR_BUDGET)
+            for key, amount in prior.items():
+                if amount is None:
+                    continue
+                budget["totals"][key] = amount
+                if key in S.THREE_PUBLIC_KEYS:
+                    budget["three_public"][S.THREE_PUBLIC_KEYS[key]] = amount
+                elif key == "admin_running":
+                    budget["admin_running"] = amount
+            budget["reasons"].update({k: v for k, v in reasons.items() if v})
+        seen: dict[tuple, int] = {}
+
+        def once(sheet_key: str, number: int, key: tuple, described: str) -> bool:
+            """The first row of a fact; a repeated one is DUP_FACT (it would count twice)."""
+            if key in seen:
+                spec = self.spec(sheet_key)
+                self.issues.append(issue("DUP_FACT", (spec.title, spec.cell("dataset", number)),
+                                         related=[(spec.title, spec.cell("dataset", seen[key]))],
+                                         other=seen[key], key=described))
+                return False
+            seen[key] = number
+            return True
+
+        for n, r in self.read_table("prior_expenditure"):
+            fact = M.ComparisonExpenditure(
+                row=n, code=r["code"], name=r.get("name") or "", source=r["source"], kind=r["kind"],
+                period=r.get("period") or V.PERIOD_CURRENT, level=r.get("level") or V.LEVEL_OWN, amount=r["amount"])
+            if once("prior_expenditure", n, ("E", r["dataset"], fact.code, fact.source, fact.kind, fact.period,
+                                             fact.level), "数据集+科目+资金来源+支出类型+预算类型+级次"):
+                part(r["dataset"])["expenditure"].append(fact)
+        for n, r in self.read_table("prior_other"):
+            if not once("prior_other", n, ("O", r["dataset"], r["item"], r.get("source") or "",
+                                           r.get("level") or V.LEVEL_OWN, r.get("period") or V.PERIOD_CURRENT),
+                        "数据集+项目+资金来源+级次+预算类型"):
+                continue
+            target = part(r["dataset"])
+            item, reason = r["item"], r.get("reason") or ""
+            if item == "收入":
+                if not r.get("source"):
+                    self.add("VAL_REQUIRED", "prior_other", self.spec("prior_other").cell("source", n),
+                             field="资金来源", hint="收入行请选择资金来源。")
+                    continue
+                line = M.ComparisonIncome(row=n, source=r["source"], level=r.get("level") or V.LEVEL_OWN,
+                                          period=r.get("period") or V.PERIOD_CURRENT, amount=r["amount"])
+                target["income"].append(line)
+                key = M.income_key(line.source, line.level, line.period)
+            else:
+                key = PRIOR_ITEM_KEYS[item]
+                target["totals"][key] = r["amount"]
+                if key in S.THREE_PUBLIC_KEYS:
+                    target["three_public"][item] = r["amount"]
+                elif key == "admin_running":
+                    target["admin_running"] = r["amount"]
+            if reason:
+                target["reasons"][key] = reason
+        return {name: M.Comparison(**{k: tuple(v) if isinstance(v, list) else v for k, v in value.items()})
+                for name, value in parts.items()}
+
+    def with_economic(self, projects: tuple[M.Project, ...]) -> tuple[M.Project, ...]:
+        """The projects with their economic split (项目经济分类), summed per project and code."""
+        rows = self.read_table("project_economic")
+        if not rows:
+            return projects
+        index = M.ProjectIndex(projects, ())
+        split: dict[int, dict[str, Decimal]] = {}
+        for n, r in rows:
+            project = index.find(_code(r["project"]))
+            if project is None:
+                self.unknown_reference("project_economic", n, r["project"])
+                continue
+            codes = split.setdefault(id(project), {})
+            code = _code(r["code"])
+            codes[code] = codes.get(code, Decimal(0)) + r["amount"]
+        return tuple(p.model_copy(update={"economic": split[id(p)]}) if id(p) in split else p for p in projects)
+
+    def unknown_reference(self, key: str, number: int, ref: Any) -> None:
+        spec = self.spec(key)
+        self.issues.append(issue("PERF_PROJECT_UNKNOWN", (spec.title, spec.cell("project", number)),
+                                 ref=shown(ref), rows=f"“{spec.title}”第 {number} 行"))
+
+    def check_references(self, projects: tuple[M.Project, ...], key_projects: tuple[M.KeyProject, ...]) -> None:
+        index = M.ProjectIndex(projects, ())
+        for key_project in key_projects:
+            if index.find(key_project.project) is None:
+                self.unknown_reference("key_projects", key_project.row, key_project.project)
+
+    def unit_perf_form(self) -> M.UnitPerfForm | None:
+        if self.usable("unit_perf_form") is None and self.usable("unit_perf_indicators") is None:
+            return None
+        values = self.read_fixed("unit_perf_form")
+        indicators = tuple(
+            M.UnitIndicator(row=n, **{**r, "basis": r.get("basis") or ""})
+            for n, r in self.read_table("unit_perf_indicators"))
+        if not values and not indicators:
+            return None
+        return M.UnitPerfForm(**values, indicators=indicators)
+
     # -- what the clerk cannot see: merged, hidden, and rows past the end
     def check_layout(self) -> None:
-        for spec in S.SHEETS:
+        for spec in self.layout.sheets:
             sheet = self.raw.sheets.get(spec.key)
             if sheet is None or spec.key in self.result.missing:
                 continue
@@ -688,6 +871,7 @@ class _Parser:
         return M.Project(
             row=number, seq=r.get("seq", ""), code=_code(r.get("code")), name=r["name"],
             category=r["category"], current=current, carryover=carry, published=r.get("published") == "是",
+            level=r.get("level") or V.LEVEL_OWN,
         )
 
     @staticmethod
@@ -700,8 +884,39 @@ class _Parser:
 
         texts = {k: r[k] for k in ("dept", "attribute", "term", "overview", "basis", "necessity", "measures",
                                    "plan", "goal_impl", "goal_year", "filled_at")}
-        texts.update({k: r.get(k) or "" for k in ("signer", "handler", "phone")})
+        texts.update({k: r.get(k) or "" for k in ("signer", "handler", "phone", "rating")})
         return M.PerfForm(row=number, project=_code(r["project"]), impl=funds("impl"), year=funds("year"), **texts)
+
+
+RESERVED = ("sme_reserved", "micro_reserved")  # 政府采购's reservation rows (Budget.procurement_reserved)
+# 上年其他's 项目 → the Comparison.totals key it states.
+PRIOR_ITEM_KEYS = {
+    "收入总计": "income_total",
+    "支出总计": "expenditure_total",
+    "基本支出": "basic_total",
+    "项目支出": "project_total",
+    "一般公共预算当年支出": "gpb_current_expenditure",
+    "“三公”经费合计": "three_public_total",
+    **{item: key for key, item in S.THREE_PUBLIC_KEYS.items()},
+    "机关运行经费": "admin_running",
+}
+
+
+def _leveled(record: dict[str, Any]) -> dict[str, Any]:
+    """A fact row with a blank 级次 read as 本级 (the extra column absent or left blank)."""
+    if "level" in record and not record["level"]:
+        return {**record, "level": V.LEVEL_OWN}
+    return record
+
+
+def named_profile(raw: RawWorkbook) -> str:
+    """The profile _meta names ("" when it names none)."""
+    return _named_profile(raw.meta) if raw.has_meta else ""
+
+
+def workbook_profile(raw: RawWorkbook) -> str:
+    """The profile a workbook is read with (layout.meta_profile)."""
+    return meta_profile(raw.meta) if raw.has_meta else profiles.DEFAULT
 
 
 def parse_workbook(raw: RawWorkbook) -> ParseResult:

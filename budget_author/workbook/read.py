@@ -677,7 +677,7 @@ class _Reader:
                 raise _Corrupt(f"缺少工作表“{title}”的内容")
             return real
 
-        wanted = [title for title in (S.META_TITLE, *(spec.title for spec in S.SHEETS)) if title in where]
+        wanted = [title for title in (S.META_TITLE, *(spec.title for spec in S.ALL_SHEETS)) if title in where]
         for title in wanted:  # every sheet's size, before any of them is parsed
             _check_dimension(title, _dimension(self.package.read(sheet_part(title))))
         if S.META_TITLE in where:
@@ -688,21 +688,21 @@ class _Reader:
                 cells = meta.row(number)
                 if cells[0].value is not None:
                     raw.meta[str(cells[0].value)] = cells[1].value
-        for spec in S.SHEETS:
+        for spec in S.ALL_SHEETS:
             if spec.title not in where:
                 continue
             inputs = frozenset(i + 1 for i, c in enumerate(spec.columns) if c.is_input)
             scan = _SheetReader(self, sheet_part(spec.title), spec.title, width=len(spec.columns),
                                 last_row=spec.last_data_row, input_columns=inputs).read()
             raw.sheets[spec.key] = scan.to_raw(spec, where[spec.title][0])
-        if any(spec.title not in where for spec in S.SHEETS):
+        if any(spec.title not in where for spec in _expected_sheets(raw.meta)):
             self._read_strays(raw, titles, sheet_part)
         return raw
 
     def _read_strays(self, raw: RawWorkbook, titles: list[str], sheet_part: Callable[[str], str]) -> None:
         """The header row and row labels of sheets the schema does not name (at most 20, within the limits)."""
-        known = {S.META_TITLE, S.LISTS_TITLE, S.INSTRUCTIONS_TITLE, *(spec.title for spec in S.SHEETS)}
-        last_row = 1 + max(len(spec.fixed_rows) for spec in S.SHEETS)
+        known = {S.META_TITLE, S.LISTS_TITLE, S.INSTRUCTIONS_TITLE, *(spec.title for spec in S.ALL_SHEETS)}
+        last_row = 1 + max(len(spec.fixed_rows) for spec in S.ALL_SHEETS)
         for title in [t for t in titles if t not in known][:20]:
             try:
                 part = sheet_part(title)
@@ -716,6 +716,18 @@ class _Reader:
                 continue  # a damaged sheet that is not one of ours: ignored, as before strays were read
             raw.strays[title] = ([c.value for c in scan.row(1)],
                                  [scan.row(n)[0].value for n in range(2, last_row + 1)])
+
+
+def _expected_sheets(meta: dict[str, Any]) -> tuple[S.Sheet, ...]:
+    """The sheets of the workbook's profile (its layout): when one is missing, strays are read so that
+    parse can recognise a renamed sheet."""
+    from budget_author.profiles import ProfileError
+    from budget_author.workbook.layout import layout_of, meta_profile
+
+    try:
+        return layout_of(meta_profile(meta)).sheets
+    except ProfileError:  # a broken profile folder: parse reports it; here, the default workbook
+        return S.SHEETS
 
 
 class _XmlCell:

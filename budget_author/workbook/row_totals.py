@@ -19,9 +19,25 @@ ROW_TOTALS: dict[tuple[str, str], tuple[str, ...]] = {
 }
 
 
+# Parts a row total also adds up where a profile's workbook has those columns (after the base columns):
+# 项目's 非财政拨款结转 (Xinjiang 表11).
+OPTIONAL_PARTS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("projects", "co_total"): ("co_special", "co_unit"),
+}
+
+
 def row_total_parts(sheet_key: str, column_key: str) -> tuple[str, ...] | None:
-    """The columns a row-total column adds up, or None when the column is not a row total."""
-    return ROW_TOTALS.get((sheet_key, column_key))
+    """The columns a row-total column adds up (optional parts included), or None when it is not a row total."""
+    parts = ROW_TOTALS.get((sheet_key, column_key))
+    if parts is None:
+        return None
+    return parts + OPTIONAL_PARTS.get((sheet_key, column_key), ())
+
+
+def optional_parts_present(spec: S.Sheet, column_key: str) -> tuple[str, ...]:
+    """The optional parts of a row total that this sheet (in this profile's workbook) has."""
+    keys = {c.key for c in spec.columns}
+    return tuple(k for k in OPTIONAL_PARTS.get((spec.key, column_key), ()) if k in keys)
 
 
 def in_total_row(spec: S.Sheet, column: S.Column) -> bool:
@@ -32,7 +48,7 @@ def in_total_row(spec: S.Sheet, column: S.Column) -> bool:
 def parts_span(spec: S.Sheet, column_key: str) -> tuple[str, str]:
     """The first and last column keys of a row total's parts, which must be adjacent in the sheet, in order (the
     template writes one SUM over the range)."""
-    parts = ROW_TOTALS[(spec.key, column_key)]
+    parts = ROW_TOTALS[(spec.key, column_key)]  # the base parts; optional ones are added one by one
     keys = [c.key for c in spec.columns]
     first = keys.index(parts[0])
     if tuple(keys[first:first + len(parts)]) != parts:

@@ -14,12 +14,24 @@ Three groups of sheets are kept apart:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Mapping
+
+from budget_author.profiles import DEFAULT
+
+# The core's vocabularies live in budget_author/vocabulary.py; their names stay importable from here.
+from budget_author.vocabulary import (  # noqa: F401
+    ADMIN_UNIT_TYPES, ASSET_CLASSES, CARRY_KINDS, COMPARISONS, COST_KINDS, EXPENDITURE_KINDS, FISCAL_SOURCES,
+    FORM_RATINGS, INCOME_CATEGORIES, INDICATOR_LEVELS, KIND_BASIC, KIND_PROJECT, LEVELS, NATURES, PERF_PERIODS,
+    PERIOD_CARRYOVER, PERIOD_CURRENT, PERIODS, PROJECT_CATEGORIES, SOURCES, STAFF_KINDS, THREE_PUBLIC_ITEMS,
+    UNIT_INDICATOR_LEVEL1, UNIT_TYPES,
+)
 
 # 2: optional additions (文档选项, 政府购买服务目录, 是否编报整体绩效目标, the forms' 负责人/经办人/联系电话);
 # a version-1 workbook lacks them and still reads (they read as blank: today's output).
+# Version 3 (issue 14) adds sheets, columns and rows that a profile's workbook.toml selects (`extra`);
+# the default profile's workbook selects none, so its layout is version 2's and the number stays.
 SCHEMA_VERSION = 2
-PROFILE = "shanxi"
+PROFILE = DEFAULT  # the default profile's name, as _meta records it (the registry's)
 
 Kind = Literal["text", "code", "money", "int", "number", "choice", "date", "formula", "seq"]
 
@@ -28,29 +40,7 @@ GROUP_TEXTS = "文字"
 GROUP_OTHER = "上年与其他"
 
 # ---------------------------------------------------------------- enumerations
-SOURCES = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
-FISCAL_SOURCES = SOURCES[:3]  # 财政拨款
-PERIOD_CURRENT = "当年预算"
-PERIOD_CARRYOVER = "上年结转"
-PERIODS = (PERIOD_CURRENT, PERIOD_CARRYOVER)
-KIND_BASIC = "基本支出"
-KIND_PROJECT = "项目支出"
-EXPENDITURE_KINDS = (KIND_BASIC, KIND_PROJECT)
-COST_KINDS = ("人员经费", "公用经费")
-THREE_PUBLIC_ITEMS = ("因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费")
-PROJECT_CATEGORIES = ("其他运转类", "特定目标类")
 YES_NO = ("是", "否")
-UNIT_TYPES = (
-    "行政单位",
-    "参照公务员法管理事业单位",
-    "公益一类事业单位",
-    "公益二类事业单位",
-    "公益三类事业单位",
-    "经营类事业单位",
-    "事业单位",
-    "其他",
-)
-ADMIN_UNIT_TYPES = UNIT_TYPES[:2]  # units that have 机关运行经费; their 政府经济分类 is the 机关 one (501/502)
 # Earlier names (schema version 1) and common spellings, read as the type they mean.
 CHOICE_ALIASES: dict[str, dict[str, str]] = {
     "单位类型": {
@@ -67,22 +57,39 @@ PROJECT_WORDINGS = ("一、二级项目", "二级项目")
 LIST_ORDERS = ("按科目编码", "按填写顺序")
 BUDGET_LEVELS = ("省级", "市级", "县(区)级")
 PARAGRAPH_SECTIONS = ("本单位职责", "机构设置", "政府购买服务", "其他说明")
+# Every 栏目 a profile's workbook may offer: the default four, then texts keyed like the figures they
+# explain (文本段落's 对象 column names the 功能科目, project 序号, income line or 三公 item).
+PARAGRAPH_SECTIONS_ALL = PARAGRAPH_SECTIONS + (
+    "单位构成",
+    "收入变动原因",
+    "支出变动原因",
+    "类用途",
+    "项变动原因",
+    "项目政策依据",
+    "项目资金分配",
+    "项目执行时间",
+    "结转结余项目用途",
+    "三公变动原因",
+    "机关运行经费变动原因",
+    "绩效评价情况",
+    "其他需说明的事项",
+)
 INCOME_FUNDS = ("政府性基金预算", "国有资本经营预算")
 CUSTOM_SCHEMES = ("功能分类", "部门经济分类", "政府经济分类", "收入分类")
-PERF_PERIODS = ("实施期", "年度")
 PROJECT_ATTRIBUTES = ("经常性项目（长期开展）", "一次性项目（1年结束）", "延续性项目")
-# 二级指标 → 一级指标, in the order the form prints them.
-INDICATOR_LEVELS = {
-    "数量指标": "产出指标",
-    "质量指标": "产出指标",
-    "时效指标": "产出指标",
-    "成本指标": "产出指标",
-    "经济效益指标": "效益指标",
-    "社会效益指标": "效益指标",
-    "生态效益指标": "效益指标",
-    "可持续影响指标": "效益指标",
-    "服务对象满意度指标": "满意度指标",
-}
+PROJECT_ATTRIBUTES_ALL = PROJECT_ATTRIBUTES + ("一年期项目", "多年期项目")
+# What a row of 上年其他 states (a comparison's income lines, per-item figures and totals).
+PRIOR_ITEMS = (
+    "收入",
+    "收入总计",
+    "支出总计",
+    "基本支出",
+    "项目支出",
+    "一般公共预算当年支出",
+    "“三公”经费合计",
+    *THREE_PUBLIC_ITEMS,
+    "机关运行经费",
+)
 
 LISTS: dict[str, tuple[str, ...]] = {
     "资金来源": SOURCES,
@@ -105,6 +112,25 @@ LISTS: dict[str, tuple[str, ...]] = {
     "项目说法": PROJECT_WORDINGS,
     "列举顺序": LIST_ORDERS,
 }
+# Lists only a profile's extra columns use (written to a workbook only when one of its columns is).
+EXTRA_LISTS: dict[str, tuple[str, ...]] = {
+    "级次": LEVELS,
+    "收入类别": INCOME_CATEGORIES,
+    "结转类型": CARRY_KINDS,
+    "支出性质": NATURES,
+    "数据集": COMPARISONS,
+    "上年项目": PRIOR_ITEMS,
+    "资产类别": ASSET_CLASSES,
+    "整体一级指标": UNIT_INDICATOR_LEVEL1,
+    "综合评定等级": FORM_RATINGS,
+}
+# Every value a list may offer: a profile's workbook.toml offers a subset (validated against these).
+LIST_VALUES: dict[str, tuple[str, ...]] = {
+    **LISTS,
+    **EXTRA_LISTS,
+    "栏目": PARAGRAPH_SECTIONS_ALL,
+    "项目属性": PROJECT_ATTRIBUTES_ALL,
+}
 
 
 # ---------------------------------------------------------------- specs
@@ -121,6 +147,7 @@ class Column:
     help: str = ""
     max_chars: int = 500
     optional: bool = False  # added after version 1: a workbook without its header reads it as blank
+    extra: bool = False  # issue 14: only in the workbook of a profile whose workbook.toml selects it
 
     @property
     def is_input(self) -> bool:
@@ -138,6 +165,7 @@ class FixedRow:
     help: str = ""
     max_chars: int = 500
     optional: bool = False  # added after version 1: a workbook without its label reads it as blank
+    extra: bool = False  # issue 14: only in the workbook of a profile whose workbook.toml selects it
 
 
 @dataclass(frozen=True)
@@ -152,6 +180,7 @@ class Sheet:
     total_row: bool = False  # row 2 holds 合计 formulas over money columns
     prefill_seq: int = 0  # rows of 序号 prefilled
     optional: bool = False  # added after version 1: a workbook without it reads it as empty
+    extra: bool = False  # issue 14: only in the workbook of a profile whose workbook.toml selects it
 
     @property
     def is_fixed(self) -> bool:
@@ -237,12 +266,39 @@ UNIT_ROWS = (
              help="决定是否有机关运行经费、政府经济分类对照（机关或事业单位）和有关说法"),
     FixedRow("staff_quota", "编制人数", "int"),
     FixedRow("staff_actual", "实有人数", "int"),
+    # issue 14 (extra): selected by a profile's workbook.toml
+    FixedRow("code", "单位代码", "text", max_chars=40, extra=True, help="如 310004；有的标准印在支出表的单位行"),
+    FixedRow("short_name", "单位简称", "text", max_chars=60, extra=True, help="说明中使用的简称，如“市社会保险事业管理中心”"),
+    FixedRow("closing_signature", "落款单位", "text", max_chars=60, extra=True, help="不填为单位名称"),
+    FixedRow("closing_date", "落款日期", "date", extra=True, help="如 2024-02-05"),
 )
 
 PROCUREMENT_ROWS = (
     FixedRow("goods", "政府采购货物预算"),
     FixedRow("works", "政府采购工程预算"),
     FixedRow("services", "政府采购服务预算"),
+    FixedRow("sme_reserved", "面向中小企业预留金额", extra=True),
+    FixedRow("micro_reserved", "其中：面向小微企业预留金额", extra=True),
+)
+
+STAFFING_ROWS = (
+    FixedRow("quota", "编制数（人）", "int", help="空白视为 0"),
+    FixedRow("active", "在职人数", "int", help="空白视为 0"),
+    FixedRow("retired", "退休人数", "int", help="空白视为 0"),
+    FixedRow("veteran", "离休人数", "int", help="空白视为 0"),
+    FixedRow("quota_prior", "上年编制数（人）", "int", help="不填则不比较"),
+    FixedRow("active_prior", "上年在职人数", "int", help="不填则不比较"),
+    FixedRow("retired_prior", "上年退休人数", "int", help="不填则不比较"),
+    FixedRow("veteran_prior", "上年离休人数", "int", help="不填则不比较"),
+)
+
+UNIT_PERF_ROWS = (
+    FixedRow("contact", "单位联系人", "text", max_chars=40),
+    FixedRow("phone", "联系电话", "text", max_chars=40),
+    FixedRow("funds_transfer", "财政资金-上级资金（元）", help="按绩效目标表印出的数填写"),
+    FixedRow("funds_own", "财政资金-本级资金（元）", help="按绩效目标表印出的数填写"),
+    FixedRow("funds_other", "其他资金（元）"),
+    FixedRow("goals", "年度绩效目标", "text", max_chars=2000, help="每条目标一行（单元格内换行）"),
 )
 
 VEHICLE_KINDS = (
@@ -299,7 +355,8 @@ _PROJECT_REF = Column(
     help="填写“项目”表中的序号或项目编码",
 )
 
-SHEETS: tuple[Sheet, ...] = (
+# Every sheet any profile's workbook may have (the superset); SHEETS (below) is the default workbook's.
+ALL_SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "unit", "单位信息", GROUP_TEXTS,
         "单位基本信息。带 * 的为必填项。",
@@ -315,6 +372,11 @@ SHEETS: tuple[Sheet, ...] = (
             Column("period", "预算类型", "choice", required=True, choices="预算类型"),
             _money("amount", "金额（元）", required=True),
             Column("note", "备注", "text", width=30),
+            Column("level", "级次（可不填）", "choice", choices="级次", extra=True, help="财政拨款的本级或上级转移支付；不填为本级"),
+            Column("category", "收入类别（可不填）", "choice", choices="收入类别", width=22, extra=True,
+                   help="财政专户管理资金、单位资金的收入类别"),
+            Column("carry_kind", "结转结余类型（可不填）", "choice", choices="结转类型", extra=True,
+                   help="上年结转的行：结转或结余；不填为结转"),
         ),
         max_rows=50, total_row=True,
     ),
@@ -330,6 +392,11 @@ SHEETS: tuple[Sheet, ...] = (
             Column("period", "预算类型", "choice", required=True, choices="预算类型"),
             _money("amount", "金额（元）", required=True),
             Column("official", "规范名称（自动）", "formula", width=30),
+            Column("level", "级次（可不填）", "choice", choices="级次", extra=True, help="不填为本级"),
+            Column("carry_kind", "结转结余类型（可不填）", "choice", choices="结转类型", extra=True,
+                   help="上年结转的行：结转或结余；不填为结转"),
+            Column("nature", "支出性质（可不填）", "choice", choices="支出性质", extra=True,
+                   help="不填时按单位类型：行政单位为行政支出，其他为事业支出"),
         ),
         max_rows=1000, total_row=True,
     ),
@@ -346,6 +413,9 @@ SHEETS: tuple[Sheet, ...] = (
                    help="不填视为一般公共预算"),
             _money("amount", "金额（元）", required=True),
             Column("official", "规范名称（自动）", "formula", width=26),
+            Column("level", "级次（可不填）", "choice", choices="级次", extra=True, help="不填为本级"),
+            Column("period", "预算类型（可不填）", "choice", choices="预算类型", extra=True,
+                   help="上年结转的基本支出也按经济科目填列；不填为当年预算"),
         ),
         max_rows=300, total_row=True,
     ),
@@ -385,8 +455,22 @@ SHEETS: tuple[Sheet, ...] = (
             Column("cur_total", "当年合计（元，自动）", "formula", width=16),
             Column("co_total", "结转合计（元，自动）", "formula", width=16),
             Column("published", "公开绩效目标表", "choice", choices="是否", width=10),
+            Column("level", "级次（可不填）", "choice", choices="级次", extra=True, help="不填为本级"),
+            _money("co_special", "结转-财政专户管理资金（元）", extra=True),
+            _money("co_unit", "结转-单位资金（元）", extra=True),
         ),
         max_rows=300, total_row=True, prefill_seq=100,
+    ),
+    Sheet(
+        "project_economic", "项目经济分类", GROUP_FIGURES,
+        "项目支出按部门经济分类（类级3位或款级5位）的金额；每个项目的各行之和应等于项目的当年金额。",
+        (
+            _PROJECT_REF,
+            Column("project_name", "项目名称（自动）", "formula", width=28),
+            Column("code", "部门经济科目编码", "code", required=True, code_scheme="部门经济分类"),
+            _money("amount", "金额（元）", required=True),
+        ),
+        max_rows=1000, total_row=True, extra=True,
     ),
     Sheet(
         "income_items", "收入科目", GROUP_FIGURES,
@@ -406,10 +490,22 @@ SHEETS: tuple[Sheet, ...] = (
         (
             Column("section", "栏目", "choice", required=True, choices="栏目", width=14),
             Column("text", "内容", "text", required=True, width=100, max_chars=2000),
+            Column("subject", "对象（可不填）", "text", width=16, max_chars=60, extra=True,
+                   help="这段文字说明的对象：功能科目编码、项目序号、收入行或三公项目"),
         ),
         max_rows=300,
     ),
     Sheet(
+        "key_projects", "重点项目", GROUP_TEXTS,
+        "预算绩效情况中说明的重点项目，每个一行；项目资金总额由系统按项目计算。",
+        (
+            _PROJECT_REF,
+            Column("project_name", "项目名称（自动）", "formula", width=28),
+            Column("heading", "标题（可不填）", "text", width=30, max_chars=200, help="不填为项目名称"),
+            Column("text", "说明", "text", required=True, width=80, max_chars=2000),
+        ),
+        max_rows=100, extra=True,
+    ),    Sheet(
         "reasons", "变动原因", GROUP_TEXTS,
         "与上年相比有增减的项目，“需要说明”一栏显示“需要说明”时，请填写原因。",
         (
@@ -447,6 +543,37 @@ SHEETS: tuple[Sheet, ...] = (
         fixed_rows=PRIOR_ROWS,
     ),
     Sheet(
+        "prior_expenditure", "上年支出", GROUP_OTHER,
+        "上年预算数或上年执行数（决算数）的支出明细，每行一个事实——数据集 × 功能科目（项级）× 资金来源 × "
+        "基本/项目；金额以元为单位，精确到分（执行数也按元填写）。",
+        (
+            Column("dataset", "数据集", "choice", required=True, choices="数据集", width=12),
+            Column("code", "功能科目编码", "code", required=True, code_scheme="功能分类", width=14),
+            Column("name", "科目名称（可不填）", "text", width=30),
+            Column("source", "资金来源", "choice", required=True, choices="资金来源", width=18),
+            Column("kind", "支出类型", "choice", required=True, choices="支出类型"),
+            Column("period", "预算类型（可不填）", "choice", choices="预算类型", help="不填为当年预算"),
+            Column("level", "级次（可不填）", "choice", choices="级次", help="不填为本级"),
+            _money("amount", "金额（元）", required=True),
+        ),
+        max_rows=1000, total_row=True, extra=True,
+    ),
+    Sheet(
+        "prior_other", "上年其他", GROUP_OTHER,
+        "上年预算数或上年执行数中只知道合计的数：收入各行、“三公”经费各项、机关运行经费和各项总计；"
+        "金额以元为单位。需要说明变动原因的，填在“原因说明”中。",
+        (
+            Column("dataset", "数据集", "choice", required=True, choices="数据集", width=12),
+            Column("item", "项目", "choice", required=True, choices="上年项目", width=22),
+            Column("source", "资金来源（收入行填写）", "choice", choices="资金来源", width=18),
+            Column("level", "级次（可不填）", "choice", choices="级次", help="不填为本级"),
+            Column("period", "预算类型（可不填）", "choice", choices="预算类型", help="不填为当年预算"),
+            _money("amount", "金额（元）", required=True),
+            Column("reason", "原因说明（可不填）", "text", width=60, max_chars=1000),
+        ),
+        max_rows=100, extra=True,
+    ),
+    Sheet(
         "procurement", "政府采购", GROUP_OTHER,
         "政府采购预算；金额以元为单位，没有填0。",
         (Column("label", "项目", "seq", width=22), _money("amount", "金额（元）")),
@@ -459,10 +586,48 @@ SHEETS: tuple[Sheet, ...] = (
         fixed_rows=ASSET_ROWS,
     ),
     Sheet(
+        "staffing", "人员情况", GROUP_OTHER,
+        "编制数和实有人数（在职、退休、离休），本年和上年。",
+        (Column("label", "项目", "seq", width=22), Column("value", "人数", "int", width=12)),
+        fixed_rows=STAFFING_ROWS, extra=True,
+    ),
+    Sheet(
+        "asset_items", "资产明细", GROUP_OTHER,
+        "占有使用的国有资产，每类（或每个种类）一行：面积、数量和价值（元）；预算年度安排购置的填“当年购置”。",
+        (
+            Column("asset_class", "资产类别", "choice", required=True, choices="资产类别", width=12),
+            Column("kind", "种类（可不填）", "text", width=20, max_chars=60, help="如 一般公务用车、执法执勤用车"),
+            Column("area", "面积（平方米）", "number", width=14),
+            Column("count", "数量", "int", width=10),
+            _money("value", "价值（元）"),
+            Column("note", "备注", "text", width=30),
+        ),
+        max_rows=100, extra=True,
+    ),
+    Sheet(
         "overall_perf", "整体绩效", GROUP_OTHER,
         "部门（单位）整体绩效目标。",
         (Column("label", "项目", "seq", width=26), Column("value", "内容", "text", width=20)),
         fixed_rows=OVERALL_PERF_ROWS,
+    ),
+    Sheet(
+        "unit_perf_form", "整体绩效目标表", GROUP_OTHER,
+        "单位整体绩效目标表：联系人、资金和年度目标；指标填在“整体绩效指标”中。",
+        (Column("label", "项目", "seq", width=26), Column("value", "内容", "text", width=40, max_chars=2000)),
+        fixed_rows=UNIT_PERF_ROWS, extra=True,
+    ),
+    Sheet(
+        "unit_perf_indicators", "整体绩效指标", GROUP_OTHER,
+        "单位整体绩效目标表的指标，每个指标一行，按印出的顺序。",
+        (
+            Column("level1", "一级指标", "choice", required=True, choices="整体一级指标", strict_choices=False, width=12),
+            Column("level2", "二级指标", "choice", required=True, choices="二级指标", strict_choices=False, width=16),
+            Column("level3", "三级指标", "text", required=True, width=30),
+            Column("value", "指标值", "text", required=True, width=16),
+            Column("basis", "指标设定依据", "text", width=30),
+            Column("weight", "分值权重", "number", width=10),
+        ),
+        max_rows=200, extra=True,
     ),
     Sheet(
         "perf_forms", "绩效目标表", GROUP_OTHER,
@@ -496,6 +661,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("signer", "负责人（可不填）", "text", width=12, max_chars=40, optional=True),
             Column("handler", "经办人（可不填）", "text", width=12, max_chars=40, optional=True),
             Column("phone", "联系电话（可不填）", "text", width=16, max_chars=40, optional=True),
+            Column("rating", "综合评定等级（可不填）", "choice", choices="综合评定等级", width=16, extra=True),
         ),
         max_rows=300,
     ),
@@ -533,7 +699,7 @@ SHEETS: tuple[Sheet, ...] = (
     ),
 )
 
-SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}
+ALL_SHEETS_BY_KEY = {sheet.key: sheet for sheet in ALL_SHEETS}
 INSTRUCTIONS_TITLE = "填表说明"
 LISTS_TITLE = "_lists"
 META_TITLE = "_meta"
@@ -541,9 +707,54 @@ META_KEYS = ("schema_version", "profile", "year", "generator")
 
 
 def sheet(key: str) -> Sheet:
-    return SHEETS_BY_KEY[key]
+    """A sheet as the default workbook has it (an extra sheet: as any profile's workbook has it).
+    Its base columns and rows sit where they sit in every profile's workbook; for an extra column
+    or row, ask the workbook's Layout (ParseResult.layout)."""
+    return SHEETS_BY_KEY.get(key) or ALL_SHEETS_BY_KEY[key]
 
 
 # Hard bounds used by the reader; the schema never asks for more.
-MAX_COLUMNS = max(len(s.columns) for s in SHEETS)
+MAX_COLUMNS = max(len(s.columns) for s in ALL_SHEETS)
 
+
+
+# ---------------------------------------------------------------- a profile's workbook
+@dataclass(frozen=True)
+class Layout:
+    """The sheets, columns, rows and lists of one profile's workbook: a selection from ALL_SHEETS.
+
+    The default profile's layout is the version-2 workbook (no extra sheet, column or row). A
+    profile's workbook.toml adds extras, omits base sheets it does not use, changes which columns
+    are required and offers subsets of the lists (budget_author/workbook/layout.py builds it).
+    Extra columns and rows come after the base ones, so a base column has the same letter in
+    every profile's workbook.
+    """
+
+    profile: str
+    sheets: tuple[Sheet, ...]
+    lists: Mapping[str, tuple[str, ...]]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_key", {spec.key: spec for spec in self.sheets})
+
+    def sheet(self, key: str) -> Sheet:
+        return self._by_key[key]  # type: ignore[attr-defined]
+
+    def has(self, key: str) -> bool:
+        return key in self._by_key  # type: ignore[attr-defined]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(spec.key for spec in self.sheets)
+
+
+def _base(spec: Sheet) -> Sheet:
+    from dataclasses import replace
+
+    return replace(spec, columns=tuple(c for c in spec.columns if not c.extra),
+                   fixed_rows=tuple(r for r in spec.fixed_rows if not r.extra))
+
+
+DEFAULT_LAYOUT = Layout(PROFILE, tuple(_base(spec) for spec in ALL_SHEETS if not spec.extra), LISTS)
+SHEETS: tuple[Sheet, ...] = DEFAULT_LAYOUT.sheets  # the default (version-2) workbook's sheets
+SHEETS_BY_KEY = {sheet.key: sheet for sheet in SHEETS}

@@ -22,7 +22,8 @@ from budget_author import __version__
 from budget_author.fileio import atomic_write
 from budget_author.classification import ECONOMIC_DEPT, ECONOMIC_GOV, FUNCTIONAL, bundled
 from budget_author.workbook import schema as S
-from budget_author.workbook.row_totals import in_total_row, parts_span, row_total_parts
+from budget_author.workbook.row_totals import in_total_row, optional_parts_present, parts_span, row_total_parts
+from budget_author.workbook.layout import layout_of
 
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
@@ -63,31 +64,34 @@ CODE_LISTS = {
 }
 
 
-def write_template(path: Path, data: Mapping[str, Any] | None = None, *, overwrite: bool = False) -> Path:
-    """Write the workbook to `path` (atomically). Refuses to overwrite unless asked."""
-    workbook = build_workbook(data or {})
+def write_template(path: Path, data: Mapping[str, Any] | None = None, *, overwrite: bool = False,
+                   profile: str | None = None) -> Path:
+    """Write the workbook of `profile` (default: the default profile) to `path` (atomically).
+    Refuses to overwrite unless asked. ProfileError for a profile that does not exist."""
+    workbook = build_workbook(data or {}, layout_of(profile) if profile else None)
     return atomic_write(Path(path), workbook.save, overwrite=overwrite)
 
 
-def build_workbook(data: Mapping[str, Any]) -> Workbook:
+def build_workbook(data: Mapping[str, Any], layout: S.Layout | None = None) -> Workbook:
+    layout = layout or S.DEFAULT_LAYOUT
     workbook = Workbook()
     workbook.remove(workbook.active)
     instructions = workbook.create_sheet(S.INSTRUCTIONS_TITLE)
-    lists = _ListSheet(workbook.create_sheet(S.LISTS_TITLE))
-    for spec in S.SHEETS:
+    lists = _ListSheet(workbook.create_sheet(S.LISTS_TITLE), layout.lists)
+    for spec in layout.sheets:
         ws = workbook.create_sheet(spec.title)
         ws.sheet_properties.tabColor = TAB_COLORS[spec.group]
         _layout_sheet(ws, spec, lists)
         _fill_sheet(ws, spec, data.get(spec.key))
         _set_print_area(ws, spec, data.get(spec.key))
-    _write_instructions(instructions)
+    _write_instructions(instructions, layout)
     for ws in workbook.worksheets:
         _protect(ws)
     lists.ws.sheet_state = "hidden"
     meta = workbook.create_sheet(S.META_TITLE)
     year = (data.get("unit") or {}).get("year", "")
     for row, (key, value) in enumerate(
-        zip(S.META_KEYS, (S.SCHEMA_VERSION, S.PROFILE, year, f"budget-author {__version__}")), start=1
+        zip(S.META_KEYS, (S.SCHEMA_VERSION, layout.profile, year, f"budget-author {__version__}")), start=1
     ):
         meta.cell(row, 1, key)
         meta.cell(row, 2, value)
@@ -103,11 +107,11 @@ def build_workbook(data: Mapping[str, Any]) -> Workbook:
 class _ListSheet:
     """The hidden sheet that holds dropdown sources, one list per column."""
 
-    def __init__(self, ws: Worksheet):
+    def __init__(self, ws: Worksheet, lists: Mapping[str, tuple[str, ...]]):
         self.ws = ws
         self.ranges: dict[str, str] = {}
         self.next_col = 1
-        for name, values in S.LISTS.items():
+        for name, values in lists.items():
             self._add(name, [(v,) for v in values])
         for scheme, codes in CODE_LISTS.items():
             table = bundled(scheme)
@@ -351,7 +355,7 @@ def _row_formula(spec: S.Sheet, key: str, row: int, lists: _ListSheet) -> str | 
                 f'IFERROR(VLOOKUP({at("code")}&"",{table},2,FALSE),{typed})))')
     if row_total_parts(spec.key, key):
         first, last = parts_span(spec, key)
-        span = f"{at(first)}:{at(last)}"
+        span = ",".join([f"{at(first)}:{at(last)}", *(at(k) for k in optional_parts_present(spec, key))])
         return f'=IF(COUNT({span})=0,"",SUM({span}))'
     if key == "project_name":
         ref = at("project")
@@ -363,6 +367,10 @@ def _row_formula(spec: S.Sheet, key: str, row: int, lists: _ListSheet) -> str | 
     if key == "level1":
         return f'=IF({at("level2")}="","",IFERROR(VLOOKUP({at("level2")},{lists.ranges["指标级次#table"]},2,FALSE),""))'
     return None
+
+
+def _has(spec: S.Sheet, column_key: str) -> bool:
+    return any(c.key == column_key for c in spec.columns)
 
 
 def _reason_current_formula(row_key: str) -> str:
@@ -427,7 +435,7 @@ def _fill_sheet(ws: Worksheet, spec: S.Sheet, data: Any) -> None:
 
 
 # ---------------------------------------------------------------- instructions
-def _write_instructions(ws: Worksheet) -> None:
+def _write_instructions(ws: Worksheet, layout: S.Layout) -> None:
     widths = {"A": 22, "B": 12, "C": 100}
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
@@ -458,7 +466,7 @@ def _write_instructions(ws: Worksheet) -> None:
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.border = BORDER
-    for spec in S.SHEETS:
+    for spec in layout.sheets:
         row += 1
         for col, text in enumerate((spec.title, spec.group, spec.intro), start=1):
             cell = ws.cell(row, col, text)
