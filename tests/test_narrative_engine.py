@@ -142,3 +142,29 @@ def test_dates_and_flags_are_not_registered():
                               "area": {"value": "assets.floor_area", "format": "area"}})
     assert shown == {"as_of": "2023年12月31日", "admin": True, "area": "720.32"}
     assert list(figures.by_key) == ["narrative.五.area"]
+
+
+def test_number_formats_are_the_profiles_choice_per_section_and_per_figure():
+    """Xinjiang prints 0.00万元 and 0.00%; Ningxia trims (2.9, 100%); Shanxi writes 2,551.34 and 0."""
+    from budget_author.display import NumberFormat
+
+    data = {"three_public": [Fact({"item": "公务接待费"}, D("1500"))],
+            "上年预算.three_public": [Fact({"item": "公务接待费"}, D("1500")), Fact({"item": "因公出国（境）费"}, D(0))]}
+    formats = {"fixed": NumberFormat(zero="0.00"), "trimmed": NumberFormat(trim=True, zero="0")}
+    budget = _budget()
+    engine = NarrativeEngine(budget, data, Figures(), Names(budget), formats)
+    specs = {
+        "reception": FigureSpec.model_validate({"sum": "three_public"}),
+        "abroad": FigureSpec.model_validate({"sum": "three_public", "filter": {"item": "因公出国（境）费"}}),
+        "same": FigureSpec.model_validate({"change": "reception", "prior": {"sum": "上年预算.three_public",
+                                                                             "filter": {"item": "公务接待费"}},
+                                           "keep_zero": True}),
+        "trimmed": FigureSpec.model_validate({"sum": "three_public", "style": "trimmed"}),
+    }
+    shown = engine.section("narrative", "十", specs, {"money": "fixed", "percent": "fixed"})
+    assert (shown["reception"], shown["abroad"], shown["trimmed"]) == ("0.15", "0.00", "0.15")
+    assert (shown["same"]["amount"], shown["same"]["percent"]) == ("0.00", "0.00%")
+    engine = NarrativeEngine(budget, {"three_public": [Fact({"item": "x"}, D("29000"))]}, Figures(), Names(budget),
+                             formats)
+    assert engine.section("narrative", "三", {"t": FigureSpec.model_validate({"sum": "three_public",
+                                                                              "style": "trimmed"})}) == {"t": "2.9"}

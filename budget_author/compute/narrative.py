@@ -34,7 +34,7 @@ from budget_author.compute.compare import compare
 from budget_author.compute.facts import Fact, select
 from budget_author.compute.names import Names
 from budget_author.compute.view import Figures
-from budget_author.display import narrative_amount, percent, plain_number, share
+from budget_author.display import NARRATIVE, NARRATIVE_PERCENT, NumberFormat, plain_number, share
 from budget_author.model import Budget
 from budget_author.workbook import schema as S
 
@@ -93,6 +93,8 @@ class FigureSpec(BaseModel):
     filter: dict[str, Any] | None = None
     key: str | None = None  # the figure key below <part>.<section>.; default: the figure's name
     format: str | None = None
+    style: str | None = None  # a named number format of the profile's [formats] (money / percent figures)
+    percent_style: str | None = None  # change: the number format of its percentage
     blank_zero: bool = False  # zero or missing shows as "" and is not registered
     prior: Union[str, "FigureSpec", None] = None
     reason: Union[str, TextRef, None] = None  # the 变动原因: a key of the 变动原因 sheet, or typed texts
@@ -141,6 +143,7 @@ class _Scope:
 
     section: str
     prefix: str = "narrative"  # the part's key: figure keys are <prefix>.<section>.<key>
+    styles: dict[str, str] = field(default_factory=dict)  # "money" / "percent" → a format name, for this section
     values: dict[str, Any] = field(default_factory=dict)  # name → raw value
     parent: "_Scope | None" = None
     item: dict[str, str] = field(default_factory=dict)  # code / key / label of a loop item
@@ -162,17 +165,37 @@ def _nest(out: dict[str, Any], name: str, shown: Any) -> None:
     out[last] = shown
 
 
+DEFAULT_FORMATS = {"money": NARRATIVE, "percent": NARRATIVE_PERCENT}
+
+
 class NarrativeEngine:
-    def __init__(self, budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names):
+    def __init__(self, budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names,
+                 formats: dict[str, NumberFormat] | None = None):
         self.b = budget
         self.data = data
         self.figures = figures
         self.names = names
+        self.formats = {**DEFAULT_FORMATS, **(formats or {})}
         self.sections: dict[str, _Scope] = {}
         self.root = _Scope("")
 
     # ------------------------------------------------------------ formatting and registering
-    def register(self, scope: _Scope, key: str, value: Any, fmt: str, blank_zero: bool = False) -> Any:
+    def style(self, scope: _Scope, kind: str, name: str | None) -> NumberFormat:
+        """The number format of a money or percent figure: its own, else its section's, else the profile's."""
+        chosen = name or self._section_style(scope, kind) or kind
+        return self.formats[chosen]
+
+    @staticmethod
+    def _section_style(scope: _Scope, kind: str) -> str | None:
+        s: _Scope | None = scope
+        while s is not None:
+            if kind in s.styles:
+                return s.styles[kind]
+            s = s.parent
+        return None
+
+    def register(self, scope: _Scope, key: str, value: Any, fmt: str, blank_zero: bool = False,
+                 style: str | None = None) -> Any:
         if fmt == "flag":
             return bool(value)
         if fmt == "text":
@@ -185,9 +208,10 @@ class NarrativeEngine:
             return ""
         full = f"{scope.prefix}.{scope.section}.{key}"
         if fmt == "money":
-            return self.figures.add(full, value, narrative_amount(value), "元")
+            return self.figures.add(full, value, self.style(scope, "money", style).amount(value), "元")
         if fmt == "percent":
-            return self.figures.add(full, value, percent(value), "%")
+            text = self.style(scope, "percent", style).number(value) + "%"
+            return self.figures.add(full, value, text, "%")
         if fmt == "count":
             return self.figures.add(full, Decimal(value), str(int(value)), "个")
         if fmt == "area":
@@ -281,7 +305,7 @@ class NarrativeEngine:
             return self.change(name, spec, scope, key)
         value = self.raw(spec, scope)
         scope.values[name] = value
-        return self.register(scope, key, value, self.default_format(spec), spec.blank_zero)
+        return self.register(scope, key, value, self.default_format(spec), spec.blank_zero, spec.style)
 
     def change(self, name: str, spec: FigureSpec, scope: _Scope, key: str) -> dict[str, Any]:
         current = self.operand(spec.change, scope)
@@ -301,8 +325,9 @@ class NarrativeEngine:
             "zero_base": c.zero_base,
             "amount_verb": "增加" if c.up else "减少",
             "percent_verb": "增长" if c.up else "下降",
-            "amount": self.register(scope, key, abs(c.difference), "money"),
-            "percent": self.register(scope, f"{key}_percent", ratio, "percent") if ratio is not None else "",
+            "amount": self.register(scope, key, abs(c.difference), "money", style=spec.style),
+            "percent": self.register(scope, f"{key}_percent", ratio, "percent", style=spec.percent_style)
+            if ratio is not None else "",
             "reason": reason,
         }
 
@@ -379,8 +404,9 @@ class NarrativeEngine:
         return out
 
     # ------------------------------------------------------------ sections
-    def section(self, prefix: str, section_key: str, figures: dict[str, FigureSpec]) -> dict[str, Any]:
-        scope = _Scope(section_key, prefix, parent=self.root)
+    def section(self, prefix: str, section_key: str, figures: dict[str, FigureSpec],
+                styles: dict[str, str] | None = None) -> dict[str, Any]:
+        scope = _Scope(section_key, prefix, styles=dict(styles or {}), parent=self.root)
         self.sections[section_key] = scope
         shown: dict[str, Any] = {}
         for name, spec in figures.items():
@@ -428,16 +454,16 @@ def globals_of(budget: Budget) -> dict[str, Any]:
 
 
 def part_figures(budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names,
-                 part: dict[str, Any]) -> dict[str, Any]:
+                 part: dict[str, Any], formats: dict[str, NumberFormat] | None = None) -> dict[str, Any]:
     """`n` for one part's sentence templates: the globals, and each section's figures under its key.
     Figure keys are <part key>.<section key>.<figure key> (narrative.三.basic.share)."""
-    engine = NarrativeEngine(budget, data, figures, names)
+    engine = NarrativeEngine(budget, data, figures, names, formats)
     prefix = part["key"]
     n = globals_of(budget)
     sections = part.get("sections", [])
     for section in sections:
         specs = {name: FigureSpec.model_validate(spec) for name, spec in section.get("figures", {}).items()}
-        n[section["key"]] = engine.section(prefix, section["key"], specs)
+        n[section["key"]] = engine.section(prefix, section["key"], specs, section.get("formats"))
     titles = {s["key"]: s["title"] for s in sections}
     for key in [k for k in figures.by_key if k.startswith(prefix + ".")]:
         section, *rest = key[len(prefix) + 1:].split(".")

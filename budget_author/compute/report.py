@@ -12,7 +12,7 @@ from budget_author.compute.narrative import part_figures
 from budget_author.compute.sentences import NarrativeBlock, section_blocks
 from budget_author.compute.tables import build_table
 from budget_author.compute.view import Figures, TableView
-from budget_author.display import numbered
+from budget_author.display import NumberFormat, numbered
 from budget_author.model import Budget
 from budget_author.profiles import Profile, load_profile
 
@@ -92,6 +92,7 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
     for paragraph in budget.paragraphs:
         texts.setdefault(paragraph.section, []).append(paragraph.text)
     catalogue = [(r.code, r.level1, r.level2, r.level3, r.level4) for r in budget.purchase_catalogue]
+    formats = {name: NumberFormat(**spec) for name, spec in profile.get("formats", {}).items()}
     parts: list[PartView] = []
     narrative_n: dict[str, Any] = {}
     for part in profile["parts"]:
@@ -99,7 +100,7 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         view = PartView(part["key"], kind, f"part-{part['key']}", fmt(part["title"]),
                         title_page=part.get("title_page", False))
         if kind == "sections":
-            n = part_figures(budget, data, figures, names, part)
+            n = part_figures(budget, data, figures, names, part, formats)
             view.blocks = section_blocks(profile, part, n, texts, catalogue, show["chart"])
             if part["key"] == "narrative":
                 narrative_n = n

@@ -41,6 +41,18 @@ class Section(_Strict):
     subsections: list[Subsection] = []
     forms: bool = False
     figures: dict[str, FigureSpec] = {}
+    formats: dict[str, str] = {}  # "money" / "percent" → a name of [formats], for this section's figures
+
+
+class NumberFormatSpec(_Strict):
+    """display.NumberFormat as data."""
+
+    unit: Literal["万元", "元"] = "万元"
+    decimals: int = 2
+    trim: bool = False
+    zero: str = ""
+    thousands: bool = False
+    zero_base: str = ""
 
 
 class Part(_Strict):
@@ -108,6 +120,7 @@ class Settings(_Strict):
     cover: bool = True
     toc: bool = True
     macros: str = ""
+    formats: dict[str, NumberFormatSpec] = {}  # named number formats; "money" and "percent" are the defaults
     closing: bool = False  # 落款: the unit's name and the closing date after the last part (Xinjiang)
     parts: list[Part]
     glossary: list[GlossaryEntry]
@@ -151,14 +164,19 @@ def validate_tables(profile: Profile) -> None:
         validate_table(table, where)
 
 
-def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None = None) -> None:
-    """Every dataset and filter a narrative figure names, against the declared dimensions."""
+def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None = None,
+                   styles: frozenset[str] = frozenset({"money", "percent"})) -> None:
+    """Every dataset and filter a narrative figure names, against the declared dimensions; every number
+    format it names, against the profile's [formats]."""
     from budget_author.compute.facts import DIMENSIONS
 
     for name, spec in figures.items():
         here = f"{where} figures.{name}"
         if not isinstance(spec, dict):
             continue
+        for key in ("style", "percent_style"):
+            if spec.get(key) is not None and spec[key] not in styles:
+                raise ProfileError(f"{here}: {key} = “{spec[key]}” 不是 [formats] 中的格式；可用：{'、'.join(sorted(styles))}")
         for kind in ("sum", "count", "names"):
             if kind in spec:
                 check_filter(spec.get("filter"), spec[kind], here)
@@ -170,14 +188,14 @@ def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None
                 check_filter(spec.get("filter"), dataset, here)
             for index, item in enumerate(spec.get("items", [])):
                 check_filter(item.get("filter"), spec["dataset"], f"{here} items[{index}]")
-            _check_figures(spec.get("figures", {}), here, spec["dataset"])
+            _check_figures(spec.get("figures", {}), here, spec["dataset"], styles)
         for operand_key in ("share", "zero"):
             for index, operand in enumerate(spec.get(operand_key, [])):
                 if isinstance(operand, dict):
-                    _check_figures({f"{operand_key}[{index}]": operand}, here)
+                    _check_figures({f"{operand_key}[{index}]": operand}, here, styles=styles)
         for operand_key in ("change", "prior"):
             if isinstance(spec.get(operand_key), dict):
-                _check_figures({operand_key: spec[operand_key]}, here)
+                _check_figures({operand_key: spec[operand_key]}, here, styles=styles)
 
 
 def validate(profile: Profile) -> None:
@@ -190,9 +208,15 @@ def validate(profile: Profile) -> None:
                            f"应与文件夹名“{profile.name}”相同")
     validate_tables(profile)
     path = profile.folder / "profile.toml"
+    styles = frozenset({"money", "percent", *profile.settings.get("formats", {})})
     for part in profile.settings["parts"]:
         for section in part.get("sections", []):
-            _check_figures(section.get("figures", {}), f"{path}: parts（{part['key']}）节“{section['key']}”")
+            where = f"{path}: parts（{part['key']}）节“{section['key']}”"
+            for kind, style in section.get("formats", {}).items():
+                if kind not in ("money", "percent") or style not in styles:
+                    raise ProfileError(f"{where} formats: {kind} = “{style}”：键只能是 money 或 percent，"
+                                       f"取值须是 [formats] 中的格式（{'、'.join(sorted(styles))}）")
+            _check_figures(section.get("figures", {}), where, styles=styles)
     from budget_author.workbook.layout import validate_workbook
 
     validate_workbook(profile.workbook, profile.folder / "workbook.toml")
