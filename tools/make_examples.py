@@ -20,10 +20,10 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 def main() -> None:
     for source in sorted((EXAMPLES / "data").glob("*.json")):
         if source.name.endswith(".leaves.json"):
-            continue  # dataset-level leaves of the new standards (hejing-2024); a converter will map them later
+            continue  # dataset-level leaves of the new standards, verified by tools/verify_*_leaves.py
         data = json.loads(source.read_text(encoding="utf-8"))
         target = EXAMPLES / f"{source.stem}.xlsx"
-        write_template(target, data, overwrite=True)
+        write_template(target, data, overwrite=True, profile=data.get("profile"))  # "profile": the standard
         print(f"wrote {target.relative_to(EXAMPLES.parent)}")
 
 
