@@ -35,7 +35,7 @@ class Unit(BaseModel):
     year: int
     region: str
     level: str
-    dept_code: str
+    dept_code: str = ""  # a standard that prints no 主管部门代码 makes it optional (workbook.toml [optional])
     dept_name: str
     unit_type: str
     staff_quota: int | None = None
@@ -120,6 +120,7 @@ class Project(_Row):
     published: bool = False
     level: str = V.LEVEL_OWN
     economic: dict[str, Money] = Field(default_factory=dict)  # 部门经济分类 class (3) or 款 (5) → 当年 amount
+    function: str = ""  # the 功能科目 (项) the project's money is budgeted under, when the workbook says
 
     @property
     def current_total(self) -> Money:

@@ -68,8 +68,9 @@ DIMENSIONS: dict[str, dict[str, tuple[Any, ...] | None]] = {
     "procurement": {"item": ("goods", "works", "services", "sme_reserved", "micro_reserved")},
     "vehicles": {"kind": tuple(label for _, label in S.VEHICLE_KINDS)},
     "assets": {"class": V.ASSET_CLASSES, "kind": None, "measure": ("area", "count", "value")},
-    # A project's 当年 amount by 部门经济分类: `code` as typed (class or 款), `class` its 3-digit class.
-    "project_economic": {"project": None, "code": None, "class": None, "level": V.LEVELS},
+    # A project's 当年 amount by 部门经济分类: `economic` as typed (class or 款), `class` its 3-digit class,
+    # `code` the project's 功能科目 (项) when the workbook names it (else ""), so tables list projects by 项.
+    "project_economic": {"project": None, "code": None, "economic": None, "class": None, "level": V.LEVELS},
     # Last year's budget and actuals (Budget.comparisons), with this year's dimensions where they have them.
     **{f"{name}.{dataset}": dims for name in V.COMPARISONS for dataset, dims in (
         ("expenditure", _EXPENDITURE),
@@ -115,8 +116,8 @@ def datasets(b: Budget) -> dict[str, list[Fact]]:
         for source, amount in p.carryover.items():
             projects.append(Fact({**about, "source": source, "period": V.PERIOD_CARRYOVER}, amount))
         for code, amount in p.economic.items():
-            project_economic.append(Fact({"project": index, "code": code, "class": code[:3], "level": p.level},
-                                         amount))
+            project_economic.append(Fact({"project": index, "code": p.function, "economic": code, "class": code[:3],
+                                          "level": p.level}, amount))
     out = {
         "expenditure": [Fact(_expenditure(f.code, f.source, f.kind, f.period, f.level, f.carry_kind,
                                           f.nature or unit_nature), f.amount) for f in b.expenditure],

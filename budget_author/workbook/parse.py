@@ -871,7 +871,7 @@ class _Parser:
         return M.Project(
             row=number, seq=r.get("seq", ""), code=_code(r.get("code")), name=r["name"],
             category=r["category"], current=current, carryover=carry, published=r.get("published") == "是",
-            level=r.get("level") or V.LEVEL_OWN,
+            level=r.get("level") or V.LEVEL_OWN, function=_code(r.get("function")),
         )
 
     @staticmethod

@@ -458,6 +458,8 @@ ALL_SHEETS: tuple[Sheet, ...] = (
             Column("level", "级次（可不填）", "choice", choices="级次", extra=True, help="不填为本级"),
             _money("co_special", "结转-财政专户管理资金（元）", extra=True),
             _money("co_unit", "结转-单位资金（元）", extra=True),
+            Column("function", "功能科目编码（可不填）", "code", code_scheme="功能分类", width=14, extra=True,
+                   help="项目支出所在的功能科目（项级，7位）；按科目列出项目的表用它"),
         ),
         max_rows=300, total_row=True, prefill_seq=100,
     ),
