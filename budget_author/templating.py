@@ -32,7 +32,15 @@ def environment(profile_templates: Path | None = None) -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["drop_suffix"] = drop_suffix
+    env.filters["numbered"] = numbered_label
     return env
+
+
+def numbered_label(n: int, style: str = "一、") -> str:
+    """The label of the n-th item in a numbering style: {{ loop.index | numbered('（一）') }} → （一）."""
+    from budget_author.display import numbered
+
+    return numbered(int(n), style)
 
 
 def drop_suffix(text: str, suffix: str) -> str:

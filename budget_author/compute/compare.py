@@ -58,4 +58,5 @@ class Comparison:
 
 
 def compare(current: Decimal, prior: Decimal | None) -> Comparison:
-    return Comparison(current, prior if prior is not None else ZERO, prior is not None)
+    """Counts (ints) compare as Decimals too."""
+    return Comparison(Decimal(current or 0), Decimal(prior) if prior is not None else ZERO, prior is not None)

@@ -10,7 +10,8 @@ Expressions (exactly one kind per figure):
 - `sum = DATASET` (+ `filter`): money in 元, summed over the dataset's facts;
 - `value = "path.on.budget"`: a typed value of the model (assets.floor_area, unit.is_admin, …);
 - `share = [PART, WHOLE]`: PART / WHOLE × 100;
-- `change = CURRENT` with `prior = PRIOR` (+ `reason`): compute.compare of the two;
+- `change = CURRENT` with `prior = PRIOR` (+ `reason`): compute.compare of the two (`format = "count"`:
+  a change of people or things, its amount a count);
 - `count = DATASET` with `distinct = DIMENSION`: how many distinct values have a non-zero sum;
 - `zero = [A, B, …]`: true when every operand is zero;
 - `names = DATASET` (+ `filter`, `order`): the names of the codes with a non-zero amount;
@@ -99,7 +100,7 @@ class FigureSpec(BaseModel):
     prior: Union[str, "FigureSpec", None] = None
     reason: Union[str, TextRef, None] = None  # the 变动原因: a key of the 变动原因 sheet, or typed texts
     zero_base: Decimal | None = None  # change: the percentage printed from a zero base (100), else none
-    keep_zero: bool = False  # change: print a percentage even when it rounds to zero (下降0.00%)
+    keep_zero: bool = False  # change: print a percentage even when it rounds to zero or nothing changed (下降0.00%)
     clean: bool = False  # text: drop a lead-in such as 主要原因是 and the closing punctuation
     distinct: str | None = None
     order: str = "code"  # names: "code" or "workbook" (文档选项's 列举顺序); each = "codes": "code" or "current_first"
@@ -313,6 +314,9 @@ class NarrativeEngine:
         c = compare(current, prior)
         scope.values[name] = c
         ratio = c.shown_ratio(zero_base=spec.zero_base, drop_zero=not spec.keep_zero)
+        if ratio is None and spec.keep_zero and c.difference == 0:
+            ratio = ZERO  # unchanged from a zero base: 下降0.00%, as keep_zero asks
+        counted = spec.format == "count"  # a change of people or things, not of money
         reason = ""
         if isinstance(spec.reason, TextRef):
             reason = "；".join(self.texts(spec.reason, scope, clean=True))
@@ -320,12 +324,12 @@ class NarrativeEngine:
             reason_key = self._filled({"reason": spec.reason}, scope)["reason"]
             reason = clean_reason(self.b.reasons.get(reason_key, ""))
         return {
-            "same": c.same,
+            "same": c.difference == 0 if counted else c.same,
             "up": c.up,
             "zero_base": c.zero_base,
             "amount_verb": "增加" if c.up else "减少",
             "percent_verb": "增长" if c.up else "下降",
-            "amount": self.register(scope, key, abs(c.difference), "money", style=spec.style),
+            "amount": self.register(scope, key, abs(c.difference), "count" if counted else "money", style=spec.style),
             "percent": self.register(scope, f"{key}_percent", ratio, "percent", style=spec.percent_style)
             if ratio is not None else "",
             "reason": reason,

@@ -2,7 +2,9 @@
 
 Rendered here, into the Report, so that the HTML, the manifest and any later writer use the same
 sentences. A sentence template sees `n` (every section's figures and the globals) and `s` (its own
-section's figures); its output is escaped Markup (autoescape), safe to place as it is.
+section's figures); its output is escaped Markup (autoescape), safe to place as it is. A template
+whose output has several lines gives one paragraph per line (a loop that writes a paragraph per
+item). Section and subsection titles are templates too (a title that names the unit).
 """
 
 from __future__ import annotations
@@ -39,12 +41,15 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
         def render(template: str) -> Markup:
             return Markup(sentence(macro_source, template).render(n=n, s=own).strip())
 
+        def rendered(templates: list[str]) -> list[Markup]:
+            return [Markup(line.strip()) for t in templates for line in render(t).split("\n") if line.strip()]
+
         anchor = section.get("anchor") or f"{part['key']}-{index}"
-        paragraphs = [p for p in (render(t) for t in section.get("paragraphs", [])) if p]
+        paragraphs = rendered(section.get("paragraphs", []))
         if section.get("texts"):
             typed = [Markup.escape(t) for t in texts.get(section["texts"]) or []]
             paragraphs += typed or ([render(section["default"])] if section.get("default") else [])
-        blocks.append(NarrativeBlock(anchor, section["title"], 2, True, paragraphs))
+        blocks.append(NarrativeBlock(anchor, render(section["title"]), 2, True, paragraphs))
         for sub_index, sub in enumerate(section.get("subsections", []), start=1):
             catalogue = None
             if sub.get("texts"):
@@ -53,8 +58,8 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
                     catalogue = purchase_catalogue
                 paragraphs = [Markup.escape(t) for t in typed] or ([] if catalogue else [render(sub["default"])])
             else:
-                paragraphs = [p for p in (render(t) for t in sub.get("paragraphs", [])) if p]
-            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", sub["title"], 3, bool(sub.get("toc")),
+                paragraphs = rendered(sub.get("paragraphs", []))
+            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", render(sub["title"]), 3, bool(sub.get("toc")),
                                          paragraphs, bool(sub.get("chart")) and show_chart, catalogue=catalogue))
         if section.get("forms"):
             blocks[-1].forms = True

@@ -34,7 +34,8 @@ gov_name | project), a value leaf (`key`, `sum` = dataset, default the side's `d
 `add = [a, b, …]`) over other leaves of the same row. Row sources: `fixed` (items with a label, a
 filter, an indent; `literal` rows carry no figures), `codes` (a code hierarchy, non-zero codes over
 the union of datasets, plus `codes` always listed, optional `projects` on the deepest level),
-`projects`, `aggregate` (one row). Text fields may use {year}, {unit} and {unit_code}.
+`projects` (one row per project with a non-zero fact; a column on a dataset without projects is blank on
+those rows and counts in the totals), `aggregate` (one row). Text fields may use {year}, {unit} and {unit_code}.
 
 Validation checks every key, every dataset and every filter against the datasets' dimensions
 (compute.facts.DIMENSIONS, or the table passed in), every derived column's references and the
@@ -412,9 +413,11 @@ def _check_side(side: Side, where: str, dimensions: Dimensions) -> None:
             for dataset in column_sets:
                 _check_dataset(dataset, f"{here}（列的数据集）", dimensions, ("code",))
         elif isinstance(source, ProjectsSource):
+            # A column on a dataset without projects (carry-over 基本支出 by 人员/公用 beside carry-over
+            # projects) is blank on every project row and counts in the totals.
             _check_dataset(source.dataset or side.dataset, f"{here} dataset", dimensions, ("project",))
             for dataset in column_sets:
-                _check_dataset(dataset, f"{here}（列的数据集）", dimensions, ("project",))
+                _check_dataset(dataset, f"{here}（列的数据集）", dimensions, ())
     if any(leaf.show == "project" for leaf in leaves(side.columns)) and not any(
             isinstance(s, (CodesSource, ProjectsSource)) for s in side.rows):
         raise ProfileError(f"{where}: show = \"project\" 需要 projects 行来源或 codes 的 projects = true")
