@@ -70,7 +70,9 @@ def compare_tables(ref: dict, report) -> list[dict]:
         theirs_header = [[(squeeze(c["text"]), c["colspan"], c["rowspan"]) for c in row] for row in want["header"]]
         if ours_header != theirs_header:
             diffs.append({"where": f"{label} 表头", "reference": theirs_header, "ours": ours_header})
-        ours = [[squeeze(c.text) for c in row] for row in table.body]
+        # a cell spanning several columns (the 合计 label over the code columns) reads as the transcript
+        # writes it: the text in the first, blanks after
+        ours = [[text for c in row for text in [squeeze(c.text)] + [""] * (c.colspan - 1)] for row in table.body]
         theirs_rows = [[squeeze(c) for c in row] for row in want["rows"]]
         for index in range(max(len(ours), len(theirs_rows))):
             mine = ours[index] if index < len(ours) else None
