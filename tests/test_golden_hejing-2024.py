@@ -176,26 +176,35 @@ def compare_sentences(part: str, ref_sentences: list[dict], ours: dict[str, list
 # ---------------------------------------------------------------- form, glossary, closing
 def compare_forms(ref: dict, report) -> list[dict]:
     diffs = []
-    ours = [f for f in report.forms if getattr(f, "kind", "") == "unit"] if report.forms else []
-    if len(ours) != len(ref["forms"]):
-        return [{"where": "单位整体绩效目标表 张数", "reference": len(ref["forms"]), "ours": len(ours)}]
+    ours = [f for f in report.forms if f.kind == "unit"]
+    if len(ours) != len(ref["forms"]) or len(report.forms) != len(ref["forms"]):
+        return [{"where": "绩效目标表 张数", "reference": len(ref["forms"]), "ours": len(report.forms)}]
     for theirs, mine in zip(ref["forms"], ours):
         where = "单位整体绩效目标表"
-        if squeeze(theirs["title"]) != squeeze(mine.title):
-            diffs.append({"where": f"{where} 标题", "reference": theirs["title"], "ours": mine.title})
-        for group in ("fields", "funds", "texts"):
-            got = {squeeze(k): squeeze(v) for k, v in getattr(mine, group).items()}
-            for key, value in theirs[group].items():
-                if got.get(squeeze(key)) != squeeze(value):
-                    diffs.append({"where": f"{where} {key}", "reference": value, "ours": got.get(squeeze(key))})
-        got_rows = [[squeeze(c) for c in row] for row in mine.indicators]
-        for index, row in enumerate(theirs["indicators"]):
-            want = [squeeze(c) for c in row]
+        got = {
+            "标题": mine.title + mine.year_line,
+            "单位名称（盖章）": mine.unit, "单位联系人": mine.contact, "联系电话": mine.phone,
+            **{label: amount for label, amount in mine.funds},
+            "年度绩效目标": "".join(mine.goals),
+        }
+        want = {"标题": theirs["title"], **theirs["fields"], **theirs["funds"], **theirs["texts"]}
+        for key, value in want.items():
+            if squeeze(got.get(key, "")) != squeeze(value):
+                diffs.append({"where": f"{where} {key}", "reference": value, "ours": got.get(key)})
+        extra = sorted(set(got) - set(want))
+        if extra:
+            diffs.append({"where": f"{where} 多出的栏目", "reference": [], "ours": extra})
+        got_rows = []
+        level1 = level2 = ""
+        for row in mine.indicators:  # carry the spanned 一级/二级 down, as the transcript writes them
+            level1 = row.level1 if row.level1 is not None else level1
+            level2 = row.level2 if row.level2 is not None else level2
+            got_rows.append([squeeze(c) for c in (level1, level2, row.level3, row.value, row.basis, row.weight)])
+        for index in range(max(len(got_rows), len(theirs["indicators"]))):
+            want_row = [squeeze(c) for c in theirs["indicators"][index]] if index < len(theirs["indicators"]) else None
             other = got_rows[index] if index < len(got_rows) else None
-            if other != want:
-                diffs.append({"where": f"{where} 指标 第{index + 1}行 {row[2]}", "reference": want, "ours": other})
-        if len(got_rows) > len(theirs["indicators"]):
-            diffs.append({"where": f"{where} 指标行数", "reference": len(theirs["indicators"]), "ours": len(got_rows)})
+            if other != want_row:
+                diffs.append({"where": f"{where} 指标 第{index + 1}行", "reference": want_row, "ours": other})
     return diffs
 
 
@@ -246,18 +255,20 @@ def test_every_expected_difference_has_a_kind_and_a_reason():
 
 
 def test_the_comparison_sees_a_changed_cell_a_changed_figure_and_a_changed_sentence(report):
-    """The comparison can fail: a table cell, a sentence figure and a glossary entry changed in the
-    transcript each show up as a difference."""
+    """The comparison can fail: a table cell, a sentence figure, a glossary entry and a form's fund
+    changed in the transcript each show up as a difference."""
     ref = transcript()
     ref["tables"]["表3"]["rows"][0][4] = "11.96"
     ref["narrative"][5]["sentence"] = ref["narrative"][5]["sentence"].replace("77.92%", "77.93%")
     ref["narrative"][5]["figures"][1]["figure"] = "77.93%"
     ref["glossary"][0]["text"] += "。"
-    found = {d["where"]: d for d in compare_tables(ref, report) + compare_glossary(ref, report)
+    ref["forms"][0]["funds"]["本级资金"] = "308.44"
+    found = {d["where"]: d for d in compare_tables(ref, report) + compare_glossary(ref, report) + compare_forms(ref, report)
              + compare_sentences("narrative", ref["narrative"], our_sections(report, "narrative"))}
     assert found["表3 第1行 一般公共服务支出 合计"]["ours"] == "11.95"
     assert any(d["reference"] == "77.93%" and d["ours"] == "77.92%" for d in found.values())
     assert any(w.startswith("名词解释 一 财政拨款") for w in found)
+    assert found["单位整体绩效目标表 本级资金"]["ours"] == "308.43"
 
 
 def test_what_the_comparison_covers():

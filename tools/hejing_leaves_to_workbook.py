@@ -43,14 +43,6 @@ SUBJECTS = {("五(一)", "基本支出"): "一般公共预算基本支出", ("�
 PRIOR_PROJECT_PART = {"2013299": Decimal("35000.00")}
 # 上级转移支付 2023 is not printed; it is what is left of the 2023 budget (7669.05) after 本级 (6489.55)
 # and 结转 (0): 1179.50 (the printed change 1097.61 and 93.06% fix it to the window 11794950.00 … 11795049.99).
-# The 政府经济分类 of the 款 the bundled correspondence table has no 行政单位 entry for (a 参公 unit is
-# paired as a 行政单位). The Xinjiang document prints no 政府经济分类, so nothing printed depends on these;
-# the workbook needs them to check clean. Pairings of the 2024 两套支出经济分类科目对照表; 50206 is not in the
-# bundled 政府经济分类 list, so the workbook adds it as a 自定义科目 (as datong-2024 did for 50208).
-GOV_CODES = {"30217": "50206", "30231": "50208", "30302": "50905", "30305": "50901", "30309": "50901"}
-CUSTOM_CODES = [{"scheme": "政府经济分类", "code": "50206", "name": "公务接待费"}]
-
-
 def money(value: Decimal) -> str:
     return f"{value:.2f}"
 
@@ -61,10 +53,7 @@ def convert(leaves: dict) -> dict:
     data: dict = {"profile": leaves["profile"], "unit": unit}
     data["income"] = [{k: v for k, v in r.items() if v != ""} for r in leaves["income"]]
     data["expenditure"] = [{k: v for k, v in r.items() if v != "" and k != "nature"} for r in leaves["expenditure"]]
-    data["basic_economic"] = [{**{k: v for k, v in r.items() if v != ""},
-                               **({"gov_code": GOV_CODES[r["code"]]} if r["code"] in GOV_CODES else {})}
-                              for r in leaves["economic"]]
-    data["custom_codes"] = CUSTOM_CODES
+    data["basic_economic"] = [{k: v for k, v in r.items() if v != ""} for r in leaves["economic"]]
     data["three_public"] = leaves["three_public"]
     data["admin_running"] = {SOURCE_KEYS[r["source"]]: r["amount"] for r in leaves["admin_running"]}
     projects, project_economic, paragraphs = [], [], []
@@ -103,6 +92,11 @@ def convert(leaves: dict) -> dict:
             if value:
                 rows.append({"dataset": "上年预算", "code": f["code"], "source": f["source"], "kind": kind,
                              "amount": money(value)})
+    # 五(三) compares every 项 with last year's budget ([rules] prior_items): the two 项 new this year
+    # (2080199, 2080699: "增长100.00%") state their 2023 budget as 0.
+    known = {f["code"] for f in prior["expenditure"]}
+    for code in sorted({f["code"] for f in leaves["expenditure"] if f["period"] == "当年预算"} - known):
+        rows.append({"dataset": "上年预算", "code": code, "source": "一般公共预算", "kind": "项目支出", "amount": "0.00"})
     data["prior_expenditure"] = rows
     assert sum(Decimal(r["amount"]) for r in rows if r["kind"] == "基本支出") == Decimal(prior["totals"]["basic_total"])
     other = []

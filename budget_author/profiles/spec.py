@@ -22,6 +22,7 @@ class _Strict(BaseModel):
 
 # ---------------------------------------------------------------- profile.toml
 class Subsection(_Strict):
+    key: str | None = None  # a form's `place` may name it
     title: str
     paragraphs: list[str] = []
     toc: bool = False
@@ -39,7 +40,6 @@ class Section(_Strict):
     texts: str | None = None  # a 文本段落 栏目 whose paragraphs print here, after the sentences
     default: str | None = None  # printed when those texts are missing
     subsections: list[Subsection] = []
-    forms: bool = False
     figures: dict[str, FigureSpec] = {}
     formats: dict[str, str] = {}  # "money" / "percent" → a name of [formats], for this section's figures
 
@@ -94,15 +94,47 @@ class IndicatorGroup(_Strict):
     level2: list[str]
 
 
-class Form(_Strict):
-    fund_rows: list[FundRow]
-    text_rows: list[TextRow]
-    indicator_levels: list[IndicatorGroup]
-    footer: list[str]
+class FormSpec(_Strict):
+    """One kind of 绩效目标表 the document prints (compute/forms.py)."""
+
+    kind: Literal["project", "unit"]
+    place: str  # the key of the narrative (sub)section the forms follow, or a tables part's key
+    include: Literal["published", "all"] = "published"  # project forms: which projects
+    template: str | None = None  # the partial that lays the form out
+    title: str
+    subtitle: str = ""
+    heading: str = ""  # printed once before the first form (e.g. 九、部门项目支出预算绩效目标表)
+    meta: str = ""  # a line under the title (e.g. 单位：万元)
+    meta_once: bool = False  # …on the first form only
+    money: str | None = None  # a name of [formats]; none: 元 with thousands separators
+    periods: list[Literal["实施期", "年度"]] = ["实施期", "年度"]
+    fund_rows: list[FundRow] = []
+    text_rows: list[TextRow] = []
+    indicator_levels: list[IndicatorGroup] = []  # a fixed 一级/二级 skeleton; none: the typed rows only
+    footer: list[str] = []
+    rating: list[str] = []  # 综合评定等级 options; the form's typed one is ticked
+    dept_with_code: bool = True  # 主管部门及代码 as "code-name" when the form leaves it blank
 
 
 class Level(_Strict):
     departments: str
+
+
+class PriorItems(_Strict):
+    """Every 项 this year (dataset + filter) must have a row in a comparison dataset (PRIOR_ITEM_MISSING)."""
+
+    comparison: Literal["上年预算", "上年执行数"]
+    filter: dict[str, Any] = {}
+    where: str = ""  # where the document prints the comparison, for the message (e.g. 表二)
+
+
+class Rules(_Strict):
+    """The standard's validation set: the same rule functions, with switches and severities."""
+
+    off: list[str] = []  # codes never reported under this standard
+    severity: dict[str, Literal["error", "warning"]] = {}  # code → severity under this standard
+    required_texts: dict[str, str] = {}  # 文本段落 栏目 → where the document prints it (TEXT_SECTION_MISSING)
+    prior_items: list[PriorItems] = []
 
 
 class Settings(_Strict):
@@ -113,8 +145,6 @@ class Settings(_Strict):
     table_label: str
     table_toc: str
     empty_note: str
-    form_title: str
-    form_year: str
     chart_title: str
     chart_loop: str = ""
     cover: bool = True
@@ -124,7 +154,8 @@ class Settings(_Strict):
     closing: bool = False  # 落款: the unit's name and the closing date after the last part (Xinjiang)
     parts: list[Part]
     glossary: list[GlossaryEntry]
-    form: Form
+    forms: list[FormSpec] = []
+    rules: Rules = Rules()
     levels: dict[str, Level] = {}
 
 
@@ -208,6 +239,14 @@ def validate(profile: Profile) -> None:
                            f"应与文件夹名“{profile.name}”相同")
     validate_tables(profile)
     path = profile.folder / "profile.toml"
+    from budget_author.catalogue import CATALOGUE
+
+    rules = profile.settings.get("rules", {})
+    for code in [*rules.get("off", []), *rules.get("severity", {})]:
+        if code not in CATALOGUE:
+            raise ProfileError(f"{path} [rules]: 未知的问题代码“{code}”")
+    for index, item in enumerate(rules.get("prior_items", [])):
+        check_filter(item.get("filter"), "expenditure", f"{path} [rules] prior_items[{index}]")
     styles = frozenset({"money", "percent", *profile.settings.get("formats", {})})
     for part in profile.settings["parts"]:
         for section in part.get("sections", []):
