@@ -77,7 +77,7 @@ class _Group(ZhGroup):
 
 def main() -> None:
     """Entry point: the clerk never sees a stack trace (BUDGET_AUTHOR_DEBUG=1 shows it). What each exception
-    that reaches here means (exit code, what is printed) is exits.TABLE."""
+    that reaches here means (exit code, what is printed) is exits.table()."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli(standalone_mode=True)
@@ -92,7 +92,7 @@ def main() -> None:
 
 
 def _exit_for(exc: BaseException, path: Path | None = None) -> None:
-    """Print what the exception means, as exits.TABLE says, and exit with its code."""
+    """Print what the exception means, as exits.table() says, and exit with its code."""
     row = exit_for(exc)
     if row.shown is Shown.PROBLEM and path is not None:
         _print([problem_of(exc)], path, "text")
@@ -248,12 +248,12 @@ def _waiting(target: Path):
 
 def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
     from budget_author.build import build_document, plan_outputs
-    from budget_author.exits import CODED
+    from budget_author.exits import coded
 
     try:
         result = build_document(path, output, draft=draft, html=with_html,
                                 on_wait=_waiting(plan_outputs(path, output).pdf))
-    except CODED as exc:
+    except coded() as exc:
         _exit_for(exc, path)
     problems = result.check.issues
     if not result.check.ok:
