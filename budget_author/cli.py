@@ -172,11 +172,12 @@ def check_command(path: Path, output_format: str, strict: bool, quiet: bool) -> 
     哪里不对、应该是什么、怎么改。没有问题时打印一行“检查通过”（--quiet 时不打印）。
     """
     from budget_author.check import check_workbook
+    from budget_author.profiles import ProfileError
     from budget_author.workbook.read import InputError
 
     try:
         result = check_workbook(path)
-    except InputError as exc:
+    except (InputError, ProfileError) as exc:
         _print([problem_of(exc)], path, output_format)
         sys.exit(exit_for(exc).code)
     _print(result.issues, path, output_format)
@@ -420,15 +421,15 @@ def diff_command(old: Path, new: Path) -> None:
     from budget_author.check import check_raw
     from budget_author.compute.report import compute_report
     from budget_author.diff import diff_lines, diff_workbooks
-    from budget_author.manifest import figures_of
-    from budget_author.workbook.read import InputError, read_workbook
+    from budget_author.exits import coded
+    from budget_author.workbook.read import read_workbook
 
     reports, raws = [], []
     for path in (old, new):
         try:
             raw = read_workbook(path)
             checked = check_raw(raw)
-        except InputError as exc:
+        except coded() as exc:  # an unusable workbook, or a standard that does not load
             _exit_for(exc, path)
         if not checked.ok:
             _print(checked.issues, path, "text")

@@ -55,11 +55,13 @@ class Exit:
 @lru_cache(maxsize=None)
 def table() -> tuple[tuple[type[BaseException], Exit], ...]:
     from budget_author.outputs import OutputError
+    from budget_author.profiles import ProfileError
     from budget_author.render.pdf import RenderError
     from budget_author.workbook.read import InputError
 
     return (
         (InputError, Exit(EXIT_UNUSABLE, Shown.PROBLEM, UNUSABLE)),
+        (ProfileError, Exit(EXIT_UNUSABLE, Shown.ERROR_LINE, UNUSABLE)),
         (OutputError, Exit(EXIT_OUTPUT, Shown.ERROR_LINE, OUTPUT_FAILED)),
         (RenderError, Exit(EXIT_RENDER, Shown.CODE_LINE, RENDER_FAILED)),
         (Terminated, Exit(EXIT_TERMINATED, Shown.INTERRUPTED)),
