@@ -118,7 +118,7 @@ def cli() -> None:
 
     \b
     一般步骤：
-      1. budget-author init 填报表.xlsx      生成空白填报表（--profile 选公开标准）
+      1. budget-author init 填报表.xlsx      生成空白填报表
       2. 在 Excel/WPS 中填写
       3. budget-author check 填报表.xlsx     检查，列出全部问题
       4. budget-author build 填报表.xlsx     生成公开文件 PDF
@@ -422,6 +422,7 @@ def diff_command(old: Path, new: Path) -> None:
     from budget_author.compute.report import compute_report
     from budget_author.diff import diff_lines, diff_workbooks
     from budget_author.exits import coded
+    from budget_author.manifest import figures_of
     from budget_author.workbook.read import read_workbook
 
     reports, raws = [], []
