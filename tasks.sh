@@ -49,8 +49,9 @@ case "${1:-}" in
     ensure_packages "${SYSTEM_PACKAGES[@]}"
     ensure_venv
     mkdir -p out
-    for name in datong-2024 fenyang-2025; do
-      "$VENV/bin/budget-author" build "examples/$name.xlsx" -o "out/$name.pdf"
+    for workbook in examples/*.xlsx; do  # every example, each in its own standard (its _meta.profile)
+      name="$(basename "$workbook" .xlsx)"
+      "$VENV/bin/budget-author" build "$workbook" -o "out/$name.pdf"
     done
     ;;
   test)
