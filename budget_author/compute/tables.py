@@ -56,7 +56,9 @@ class TableInputs:
     projects: Sequence[ProjectRef] = ()
 
     def text(self, template: str, **extra: Any) -> str:
-        return template.format(year=self.year, unit=self.unit_name, unit_code=self.unit_code, **extra)
+        prior_year = int(self.year) - 1 if str(self.year).isdigit() else ""
+        return template.format(year=self.year, prior_year=prior_year, unit=self.unit_name, unit_code=self.unit_code,
+                               **extra)
 
 
 # ---------------------------------------------------------------- rows

@@ -34,7 +34,7 @@ gov_name | project), a value leaf (`key`, `sum` = dataset, default the side's `d
 `add = [a, b, …]`) over other leaves of the same row. Row sources: `fixed` (items with a label, a
 filter, an indent; `literal` rows carry no figures), `codes` (a code hierarchy, non-zero codes over
 the union of datasets, plus `codes` always listed, optional `projects` on the deepest level),
-`projects`, `aggregate` (one row). Text fields may use {year}, {unit} and {unit_code}.
+`projects`, `aggregate` (one row). Text fields may use {year}, {prior_year}, {unit} and {unit_code}.
 
 Validation checks every key, every dataset and every filter against the datasets' dimensions
 (compute.facts.DIMENSIONS, or the table passed in), every derived column's references and the
