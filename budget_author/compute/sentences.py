@@ -40,11 +40,11 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
             return Markup(sentence(macro_source, template).render(n=n, s=own).strip())
 
         anchor = section.get("anchor") or f"{part['key']}-{index}"
-        paragraphs = [p for p in (render(t) for t in section.get("paragraphs", [])) if p]
+        paragraphs = _paragraphs(render, section.get("paragraphs", []))
         if section.get("texts"):
             typed = [Markup.escape(t) for t in texts.get(section["texts"]) or []]
             paragraphs += typed or ([render(section["default"])] if section.get("default") else [])
-        blocks.append(NarrativeBlock(anchor, section["title"], 2, True, paragraphs))
+        blocks.append(NarrativeBlock(anchor, _title(section["title"], n), 2, True, paragraphs))
         for sub_index, sub in enumerate(section.get("subsections", []), start=1):
             catalogue = None
             if sub.get("texts"):
@@ -53,9 +53,22 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
                     catalogue = purchase_catalogue
                 paragraphs = [Markup.escape(t) for t in typed] or ([] if catalogue else [render(sub["default"])])
             else:
-                paragraphs = [p for p in (render(t) for t in sub.get("paragraphs", [])) if p]
-            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", sub["title"], 3, bool(sub.get("toc")),
+                paragraphs = _paragraphs(render, sub.get("paragraphs", []))
+            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", _title(sub["title"], n), 3, bool(sub.get("toc")),
                                          paragraphs, bool(sub.get("chart")) and show_chart, catalogue=catalogue))
         if section.get("forms"):
             blocks[-1].forms = True
     return blocks
+
+
+def _title(title: str, n: dict[str, Any]) -> str:
+    """A heading may name the year: {year}, {prior_year}."""
+    return title.replace("{year}", str(n.get("year", ""))).replace("{prior_year}", str(n.get("prior_year", "")))
+
+
+def _paragraphs(render: Any, templates: list[str]) -> list[Markup]:
+    """Each template is a paragraph; a template that loops may write several, separated by a blank line."""
+    out: list[Markup] = []
+    for template in templates:
+        out += [Markup(p.strip()) for p in render(template).split("\n\n") if p.strip()]
+    return out

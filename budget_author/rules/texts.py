@@ -15,12 +15,23 @@ from budget_author.money import round_half_up, to_wan
 from budget_author.rules.base import Context, rule, wan
 from budget_author.workbook import schema as S
 
-REQUIRED_SECTIONS = {"本单位职责": "第一部分 概况", "机构设置": "第一部分 概况"}
+def required_sections(ctx: Context) -> dict[str, str]:
+    """栏目 → the part that prints it: every section of the profile made of typed texts with no default."""
+    profile = ctx.parsed.load_profile()
+    unit = ctx.budget.unit
+    out: dict[str, str] = {}
+    for part in profile["parts"]:
+        title = part["title"].replace("{unit}", unit.name if unit else "").replace(
+            "{year}", str(unit.year) if unit else "")
+        for section in part.get("sections", []):
+            if section.get("texts") and not section.get("default"):
+                out.setdefault(section["texts"], title)
+    return out
 
 
 @rule(codes=("TEXT_SECTION_MISSING",), needs=("paragraphs",))
 def check_required_texts(ctx: Context) -> Iterator[Issue]:
-    for section, part in REQUIRED_SECTIONS.items():
+    for section, part in required_sections(ctx).items():
         if not ctx.budget.paragraphs_of(section):
             yield issue("TEXT_SECTION_MISSING", ctx.sheet_at("paragraphs"), section=section, part=part)
 
