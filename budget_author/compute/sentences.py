@@ -24,7 +24,7 @@ class NarrativeBlock:
     toc: bool
     paragraphs: list[Markup]
     chart: bool = False
-    forms: bool = False
+    places: tuple[str, ...] = ()  # the (sub)section keys whose forms print after this block (forms' `place`)
     catalogue: list[tuple[str, ...]] | None = None  # 政府购买服务指导性目录 rows typed by the unit
 
 
@@ -55,9 +55,9 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
             else:
                 paragraphs = _paragraphs(render, sub.get("paragraphs", []))
             blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", _title(sub["title"], n), 3, bool(sub.get("toc")),
-                                         paragraphs, bool(sub.get("chart")) and show_chart, catalogue=catalogue))
-        if section.get("forms"):
-            blocks[-1].forms = True
+                                         paragraphs, bool(sub.get("chart")) and show_chart, catalogue=catalogue,
+                                         places=(sub["key"],) if sub.get("key") else ()))
+        blocks[-1].places = (*blocks[-1].places, section["key"])
     return blocks
 
 

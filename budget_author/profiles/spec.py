@@ -22,6 +22,7 @@ class _Strict(BaseModel):
 
 # ---------------------------------------------------------------- profile.toml
 class Subsection(_Strict):
+    key: str | None = None  # a form's `place` may name it
     title: str
     paragraphs: list[str] = []
     toc: bool = False
@@ -39,7 +40,6 @@ class Section(_Strict):
     texts: str | None = None  # a 文本段落 栏目 whose paragraphs print here, after the sentences
     default: str | None = None  # printed when those texts are missing
     subsections: list[Subsection] = []
-    forms: bool = False
     figures: dict[str, FigureSpec] = {}
     formats: dict[str, str] = {}  # "money" / "percent" → a name of [formats], for this section's figures
 
@@ -94,11 +94,26 @@ class IndicatorGroup(_Strict):
     level2: list[str]
 
 
-class Form(_Strict):
-    fund_rows: list[FundRow]
-    text_rows: list[TextRow]
-    indicator_levels: list[IndicatorGroup]
-    footer: list[str]
+class FormSpec(_Strict):
+    """One kind of 绩效目标表 the document prints (compute/forms.py)."""
+
+    kind: Literal["project", "unit"]
+    place: str  # the key of the narrative (sub)section the forms follow, or a tables part's key
+    include: Literal["published", "all"] = "published"  # project forms: which projects
+    template: str | None = None  # the partial that lays the form out
+    title: str
+    subtitle: str = ""
+    heading: str = ""  # printed once before the first form (e.g. 九、部门项目支出预算绩效目标表)
+    meta: str = ""  # a line under the title (e.g. 单位：万元)
+    meta_once: bool = False  # …on the first form only
+    money: str | None = None  # a name of [formats]; none: 元 with thousands separators
+    periods: list[Literal["实施期", "年度"]] = ["实施期", "年度"]
+    fund_rows: list[FundRow] = []
+    text_rows: list[TextRow] = []
+    indicator_levels: list[IndicatorGroup] = []  # a fixed 一级/二级 skeleton; none: the typed rows only
+    footer: list[str] = []
+    rating: list[str] = []  # 综合评定等级 options; the form's typed one is ticked
+    dept_with_code: bool = True  # 主管部门及代码 as "code-name" when the form leaves it blank
 
 
 class Level(_Strict):
@@ -113,8 +128,6 @@ class Settings(_Strict):
     table_label: str
     table_toc: str
     empty_note: str
-    form_title: str
-    form_year: str
     chart_title: str
     chart_loop: str = ""
     cover: bool = True
@@ -124,7 +137,7 @@ class Settings(_Strict):
     closing: bool = False  # 落款: the unit's name and the closing date after the last part (Xinjiang)
     parts: list[Part]
     glossary: list[GlossaryEntry]
-    form: Form
+    forms: list[FormSpec] = []
     levels: dict[str, Level] = {}
 
 

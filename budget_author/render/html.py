@@ -54,7 +54,7 @@ class ChartBlock:
     toc: bool
     paragraphs: list[Markup]
     chart: Markup | None
-    forms: bool
+    places: tuple[str, ...]
     catalogue: list[tuple[str, ...]] | None
 
 
@@ -73,7 +73,7 @@ def _placed(report: Report, blocks: list[NarrativeBlock]) -> list[ChartBlock]:
                 title=report.profile["chart_title"],
             ))
         placed.append(ChartBlock(block.anchor, block.title, block.level, block.toc, block.paragraphs, chart,
-                                 block.forms, block.catalogue))
+                                 block.places, block.catalogue))
     return placed
 
 
