@@ -2,8 +2,8 @@
 
 The transcript tests/golden/zhongwei-2024.json records what zhongwei-2024-ningxia prints. The example is
 built once per session (to PDF: it must render) and its report is compared with the transcript: every
-table row cell by cell, every narrative and 单位概况 figure per section in order, and every glossary
-entry. Every difference is listed in tests/golden/expected_differences_zhongwei-2024.json with a kind and
+table row cell by cell, every narrative and 单位概况 figure per section in order, every heading, every project form
+(fields, funds, goals, indicators, 综合评定等级) and every glossary entry. Every difference is listed in tests/golden/expected_differences_zhongwei-2024.json with a kind and
 a reason; a new difference fails, and so does a listed one that no longer occurs. The document's own
 slips (study §3.4) belong in that list, never in the code.
 """
@@ -25,7 +25,8 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 LISTED = GOLDEN / f"expected_differences_{NAME}.json"
 NUMERALS = "一二三四五六七八"
 NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-KINDS = {"name", "written two ways", "total", "wording", "format", "code", "pending"}
+TICK = "\uf052"  # the reference text's tick (Wingdings, private use area)
+KINDS = {"name", "written two ways", "total", "wording", "format", "code"}
 
 
 def squeeze(text: str) -> str:
@@ -162,8 +163,53 @@ def compare_headings(ref: dict, report) -> list[dict]:
     ours |= {squeeze(b.title) for p in report.parts for b in p.blocks}
     ours |= {squeeze(str(para)) for p in report.parts for b in p.blocks for para in b.paragraphs}
     ours |= {squeeze(t.label) for t in report.tables}
+    ours |= {squeeze(f.heading) for f in report.forms if f.heading}
     return [{"where": f"标题 {h['part']}{h['section']}", "reference": h["text"], "ours": None}
             for h in ref["headings"] if squeeze(h["text"]) not in ours]
+
+
+def form_as_printed(view) -> dict:
+    """Our form in the transcript's shape. The ticked 综合评定等级 option is followed by ☑ in our PDF; the
+    reference text has U+F052 there (a Wingdings tick, as extracted); an unticked one by □ in both."""
+    funds = {"年度资金总额": f"{view.year_total}万元" if view.year_total else ""}
+    for prefix, label, _, year in view.funds:
+        funds[f"其中：{label}" if not prefix or prefix == "其中：" else f"{prefix}{label}"] = f"{year}万元" if year else ""
+    funds["其他资金"] = ""
+    rows, level1, level2 = [], "", ""
+    for row in view.indicators:
+        level1 = row.level1 or level1
+        level2 = row.level2 or level2
+        rows.append([level1, level2, *row.year])
+    return {
+        "title": view.title, "subtitle": view.year_line, "meta": view.meta,
+        "fields": {"项目名称": view.project, "主管部门及代码": [view.dept, view.dept_code], "实施单位": view.unit,
+                   "项目属性": view.attribute, "项目期": view.term},
+        "funds": funds, "texts": {"年度总体目标": view.goal_year}, "indicators": rows,
+        "footer": {"综合评定等级": [f"{option}{TICK if ticked else '□'}" for option, ticked in view.rating]},
+    }
+
+
+def compare_forms(ref: dict, report) -> list[dict]:
+    diffs = []
+    for theirs, view in zip(ref["forms"], report.forms):
+        mine = form_as_printed(view)
+        where = f"绩效目标表{theirs['order']}"
+        for key in ("title", "subtitle", "meta"):
+            if mine[key] != theirs[key]:
+                diffs.append({"where": f"{where} {key}", "reference": theirs[key], "ours": mine[key]})
+        for group in ("fields", "funds", "texts", "footer"):
+            for label in sorted(set(theirs[group]) | set(mine[group])):
+                a, b = theirs[group].get(label), mine[group].get(label)
+                if a != b:
+                    diffs.append({"where": f"{where} {label}", "reference": a, "ours": b})
+        for index in range(max(len(theirs["indicators"]), len(mine["indicators"]))):
+            a = theirs["indicators"][index] if index < len(theirs["indicators"]) else None
+            b = mine["indicators"][index] if index < len(mine["indicators"]) else None
+            if a != b:
+                diffs.append({"where": f"{where} 指标{index + 1}", "reference": a, "ours": b})
+    if len(ref["forms"]) != len(report.forms):
+        diffs.append({"where": "绩效目标表 张数", "reference": len(ref["forms"]), "ours": len(report.forms)})
+    return diffs
 
 
 def compare_glossary(ref: dict, report) -> list[dict]:
@@ -189,6 +235,7 @@ def differences(ref: dict, report) -> list[dict]:
             + compare_sentences("单位概况", ref["overview"], overview)
             + compare_sentences("情况说明", ref["narrative"], narrative)
             + compare_headings(ref, report)
+            + compare_forms(ref, report)
             + compare_glossary(ref, report))
 
 
@@ -218,10 +265,12 @@ def test_the_comparison_can_fail(built, ref):
     changed["tables"]["二"]["rows"][0][3] = "37355.54"
     changed["narrative"][0]["figures"][0]["figure"] = "37355.54"
     changed["glossary"][0]["text"] = "指。"
+    changed["forms"][0]["indicators"][0][3] = "1945人"
     found = {d["where"] for d in differences(changed, built.report)} - {d["where"] for d in differences(ref, built.report)}
     assert any(w.startswith("表二 第1行") for w in found)
     assert any(w.startswith("情况说明一") for w in found)
     assert "名词解释 1" in found
+    assert "绩效目标表1 指标1" in found
 
 
 def test_most_figures_are_reproduced(ref):
