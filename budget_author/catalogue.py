@@ -150,6 +150,7 @@ CATALOGUE: dict[str, Entry] = {
     # ---------------------------------------------------------- texts, prior year
     "TEXT_SECTION_MISSING": Entry(E, "缺少文字说明", "“文本段落”中没有“{section}”。公开文件的{part}需要这段文字；请补充。"),
     "REASON_MISSING": Entry(E, "缺少增减变动原因", "{label}本年 {current} 万元，上年 {prior} 万元，{direction} {change} 万元，需要说明原因。请在此填写原因。"),
+    "PRIOR_ITEM_MISSING": Entry(E, "缺少该科目的上年数", "{code} {name}本年有支出，但“上年支出”表中没有它的{comparison}；{where}要列出它的上年数和增减。请在“上年支出”表补上这一科目的{comparison}（没有则填 0）。"),
     "PRIOR_MISSING": Entry(E, "缺少上年数", "“{label}”的上年数没有填写，无法计算增减变化。请填写上年预算数（没有则填 0）。"),
     # ---- plausibility: scale slips (万元 typed where 元 is asked), the prior year, reasons (issue 13)
     "PLAUS_TOTAL_WAN": Entry(E, "金额看起来是以万元填写的", "收入（支出）总计只有 {total} 元，{detail}。看起来是以万元填写的，应以元填写：填报表中的金额一律以元为单位（1 万元 = 10000 元{wan}）。请把各表的金额都改为以元填写，上年数也一样。"),

@@ -7,10 +7,10 @@ RULE_INTERNAL error naming the rule, after the problems it had already found; th
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from budget_author.issues import Issue, has_errors, issue
+from budget_author.issues import Issue, Severity, has_errors, issue
 from budget_author.rules import RULES, Context, Rule
 from budget_author.workbook import schema as S
 from budget_author.workbook.parse import ParseResult, parse_workbook
@@ -51,7 +51,15 @@ def check_raw(raw: RawWorkbook) -> CheckResult:
     issues = list(parsed.issues)
     for rule in RULES:
         issues.extend(run_rule(rule, ctx))
-    return CheckResult(parsed, sort_issues(issues))
+    return CheckResult(parsed, sort_issues(apply_standard(issues, ctx.settings)))
+
+
+def apply_standard(issues: list[Issue], settings: dict) -> list[Issue]:
+    """The standard's switches: codes it never reports (`off`), and severities it sets (`severity`)."""
+    off = set(settings.get("off", ()))
+    severity = settings.get("severity", {})
+    return [replace(i, severity=Severity(severity[i.code])) if i.code in severity else i
+            for i in issues if i.code not in off]
 
 
 def run_rule(rule: Rule, ctx: Context) -> list[Issue]:

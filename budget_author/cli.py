@@ -114,11 +114,11 @@ def _exit_for(exc: BaseException, path: Path | None = None) -> None:
              subcommand_metavar="命令 [参数]...")
 @click.version_option(__version__, prog_name="budget-author", message=VERSION_MESSAGE, help=VERSION_HELP)
 def cli() -> None:
-    """budget-author：编制、检查并生成单位预算公开文件（山西标准）。
+    """budget-author：编制、检查并生成单位预算公开文件。
 
     \b
     一般步骤：
-      1. budget-author init 填报表.xlsx      生成空白填报表
+      1. budget-author init 填报表.xlsx      生成空白填报表（--profile 选公开标准）
       2. 在 Excel/WPS 中填写
       3. budget-author check 填报表.xlsx     检查，列出全部问题
       4. budget-author build 填报表.xlsx     生成公开文件 PDF

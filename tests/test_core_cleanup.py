@@ -126,6 +126,7 @@ FORWARDERS = {  # (file, function, the parameters it adds: "**" passes on what i
     ("workbook/parse.py", "add", "**"),  # issue(code, where, **params): _Parser.add itself
     ("workbook/parse.py", "read_table", "**"),  # self.add(bad.code, …, **bad.params): a _Bad raised in a cell
     ("workbook/parse.py", "read_fixed", "**"),  # likewise
+    ("workbook/parse.py", "check_structure", "**"),  # self.add(code, …, **params): the problem self.misfit found
     ("workbook/parse.py", "_money", "field,value"),  # _Bad(exc.code, value=…, field=…): an AmountError
     ("render/worker.py", "_render", "**"),  # RenderError(code, **params): the render process's reply (a tuple)
 }

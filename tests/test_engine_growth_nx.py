@@ -1,7 +1,6 @@
 """The general engine growth the Ningxia profile needed (each one usable by any profile):
 a loop over the 重点项目 sheet, table texts and headings that name {prior_year}/{year}, a looping template
-that writes several paragraphs, TEXT_SECTION_MISSING asking for the profile's own text-only sections, and
-PERF_NO_INDICATORS asking only for the 绩效期间 the workbook offers."""
+that writes several paragraphs, and PERF_NO_INDICATORS asking only for the 绩效期间 the workbook offers."""
 
 from __future__ import annotations
 
@@ -71,12 +70,11 @@ def _ningxia_check(tmp_path, change, name="nx.xlsx"):
     return check_workbook(path)
 
 
-def test_text_section_missing_names_the_profiles_own_sections(tmp_path):
+def test_the_ningxia_validation_set_asks_for_its_own_texts(tmp_path):
     result = _ningxia_check(tmp_path, lambda d: d.update(paragraphs=[p for p in d["paragraphs"]
                                                                      if p["section"] != "本单位职责"]))
     missing = [i for i in result.issues if i.code == "TEXT_SECTION_MISSING"]
-    assert [(i.params["section"], i.params["part"]) for i in missing] == [
-        ("本单位职责", "中卫市社会保险事业管理中心2024年部门预算——单位概况")]  # not Shanxi's 机构设置
+    assert [(i.params["section"], i.params["part"]) for i in missing] == [("本单位职责", "单位概况")]  # not 机构设置
 
 
 def test_perf_no_indicators_asks_only_for_the_periods_the_workbook_offers(tmp_path):
@@ -85,3 +83,9 @@ def test_perf_no_indicators_asks_only_for_the_periods_the_workbook_offers(tmp_pa
     result = _ningxia_check(tmp_path, lambda d: d.update(
         perf_indicators=[i for i in d["perf_indicators"] if i["project"] != "3"]), "nx-3.xlsx")
     assert [(i.code, i.params["period"]) for i in result.issues] == [("PERF_NO_INDICATORS", "年度")]
+
+
+def test_every_xiang_of_table_two_needs_last_years_actual(tmp_path):
+    result = _ningxia_check(tmp_path, lambda d: d.update(
+        prior_expenditure=[r for r in d["prior_expenditure"] if r["code"] != "2101102"]), "nx-prior.xlsx")
+    assert [(i.code, i.params["code"]) for i in result.issues] == [("PRIOR_ITEM_MISSING", "2101102")]

@@ -236,6 +236,7 @@ def test_every_rule_code_is_exercised():
     fired.update({"PLAUS_TOTAL_WAN", "PLAUS_TOTAL_SMALL", "PLAUS_ROW_WAN", "PLAUS_SHEET_WAN", "PLAUS_PRIOR_SCALE",
                   "PLAUS_CHANGE_LARGE", "PLAUS_PRIOR_ZERO", "REASON_DIRECTION", "PLAUS_CENTS_WAN"})  # test_plausibility_thresholds.py, test_clerk_mistakes.py
     fired.add("OVERALL_PERF_CONFLICT")  # tests/test_unit_wording_b.py
+    fired.add("PRIOR_ITEM_MISSING")  # a standard that asks for it: tests/test_profile_rules.py
     for mutate, expected in CASES.values():
         fired.update(code for code, _, _ in expected)
     declared = {code for rule in RULES for code in rule.codes}

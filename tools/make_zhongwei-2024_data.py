@@ -74,6 +74,15 @@ def convert(leaves: dict) -> dict:
         for f in c["three_public"]:
             prior_other.append({"dataset": dataset, "item": f["item"], "amount": f["amount"]})
         assert not c["income"] and not c["admin_running"] and not c["totals"], "not in this document"
+    # 表二 prints 0 as the 2023 执行数 of 2080507 and 2082602; the leaves leave zero facts out, the workbook
+    # states them (the standard's PRIOR_ITEM_MISSING asks for a 2023 actual for every 项 of 表二).
+    actual = {(f["code"], f["kind"]) for f in leaves["comparisons"]["上年执行数"]["expenditure"]}
+    known = {code for code, _ in actual}
+    for f in leaves["expenditure"]:
+        if f["source"] == "一般公共预算" and f["code"] not in known:
+            known.add(f["code"])
+            prior_expenditure.append({"dataset": "上年执行数", "code": f["code"], "source": f["source"], "kind": f["kind"],
+                                      "amount": "0.00"})
     out["prior_expenditure"] = prior_expenditure
     out["prior_other"] = prior_other
     out["procurement"] = dict(leaves["procurement"])

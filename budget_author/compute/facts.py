@@ -103,6 +103,20 @@ def comparison_datasets(name: str, c: Comparison, unit_nature: str) -> dict[str,
     }
 
 
+_CACHE_KEY = "_datasets"
+
+
+def datasets_of(b: Budget) -> dict[str, list[Fact]]:
+    """datasets(b), built once per Budget and kept in the instance's __dict__ (as Budget.project_index is).
+    It remembers the model tuples it was built from: a model_copy with other facts builds its own."""
+    token = tuple(id(getattr(b, name)) for name in type(b).model_fields)
+    cached = b.__dict__.get(_CACHE_KEY)
+    if cached is None or cached[0] != token:
+        cached = (token, datasets(b))
+        b.__dict__[_CACHE_KEY] = cached
+    return cached[1]
+
+
 def datasets(b: Budget) -> dict[str, list[Fact]]:
     """Every dataset a table spec may name."""
     unit_nature = b.unit.nature if b.unit is not None else V.default_nature("")

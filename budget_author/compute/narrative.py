@@ -98,7 +98,8 @@ class FigureSpec(BaseModel):
     percent_style: str | None = None  # change: the number format of its percentage
     blank_zero: bool = False  # zero or missing shows as "" and is not registered
     prior: Union[str, "FigureSpec", None] = None
-    reason: Union[str, TextRef, None] = None  # the 变动原因: a key of the 变动原因 sheet, or typed texts
+    reason: Union[str, TextRef, None] = None  # the 变动原因: a 变动原因 row key, "上年预算:<key>" (typed beside
+    # last year's figure), or typed texts by 栏目 and subject
     zero_base: Decimal | None = None  # change: the percentage printed from a zero base (100), else none
     keep_zero: bool = False  # change: print a percentage even when it rounds to zero (下降0.00%)
     clean: bool = False  # text: drop a lead-in such as 主要原因是 and the closing punctuation
@@ -319,7 +320,11 @@ class NarrativeEngine:
             reason = "；".join(self.texts(spec.reason, scope, clean=True))
         elif spec.reason:
             reason_key = self._filled({"reason": spec.reason}, scope)["reason"]
-            reason = clean_reason(self.b.reasons.get(reason_key, ""))
+            if ":" in reason_key:  # "上年预算:公务接待费": typed beside last year's figure (Comparison.reasons)
+                comparison, key = reason_key.split(":", 1)
+                reason = clean_reason(self.b.comparison(comparison).reasons.get(key, ""))
+            else:  # a row of the 变动原因 sheet
+                reason = clean_reason(self.b.reasons.get(reason_key, ""))
         return {
             "same": c.same,
             "up": c.up,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from budget_author.compute.facts import datasets
+from budget_author.compute.facts import datasets_of
 from budget_author.compute.forms import FormView, form_views
 from budget_author.compute.names import Names
 from budget_author.compute.narrative import part_figures
@@ -75,7 +75,7 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         raise ValueError("compute_report needs a budget whose 单位信息 parsed")
     figures = Figures()
     names = Names(budget)
-    data = datasets(budget)
+    data = datasets_of(budget)
 
     def fmt(text: str) -> str:
         return text.format(year=unit.year, unit=unit.name)

@@ -120,6 +120,23 @@ class Level(_Strict):
     departments: str
 
 
+class PriorItems(_Strict):
+    """Every 项 this year (dataset + filter) must have a row in a comparison dataset (PRIOR_ITEM_MISSING)."""
+
+    comparison: Literal["上年预算", "上年执行数"]
+    filter: dict[str, Any] = {}
+    where: str = ""  # where the document prints the comparison, for the message (e.g. 表二)
+
+
+class Rules(_Strict):
+    """The standard's validation set: the same rule functions, with switches and severities."""
+
+    off: list[str] = []  # codes never reported under this standard
+    severity: dict[str, Literal["error", "warning"]] = {}  # code → severity under this standard
+    required_texts: dict[str, str] = {}  # 文本段落 栏目 → where the document prints it (TEXT_SECTION_MISSING)
+    prior_items: list[PriorItems] = []
+
+
 class Settings(_Strict):
     name: str
     label: str
@@ -138,6 +155,7 @@ class Settings(_Strict):
     parts: list[Part]
     glossary: list[GlossaryEntry]
     forms: list[FormSpec] = []
+    rules: Rules = Rules()
     levels: dict[str, Level] = {}
 
 
@@ -221,6 +239,14 @@ def validate(profile: Profile) -> None:
                            f"应与文件夹名“{profile.name}”相同")
     validate_tables(profile)
     path = profile.folder / "profile.toml"
+    from budget_author.catalogue import CATALOGUE
+
+    rules = profile.settings.get("rules", {})
+    for code in [*rules.get("off", []), *rules.get("severity", {})]:
+        if code not in CATALOGUE:
+            raise ProfileError(f"{path} [rules]: 未知的问题代码“{code}”")
+    for index, item in enumerate(rules.get("prior_items", [])):
+        check_filter(item.get("filter"), "expenditure", f"{path} [rules] prior_items[{index}]")
     styles = frozenset({"money", "percent", *profile.settings.get("formats", {})})
     for part in profile.settings["parts"]:
         for section in part.get("sections", []):

@@ -21,9 +21,14 @@ class Context:
 
     parsed: ParseResult
     names: Names = field(init=False)
+    settings: dict = field(init=False)  # the workbook's standard's [rules] (profile.toml)
 
     def __post_init__(self) -> None:
         self.names = Names(self.budget)
+        try:
+            self.settings = self.parsed.load_profile().get("rules", {})
+        except Exception:  # noqa: BLE001 - an unknown profile is reported by the parser (WB_PROFILE_UNKNOWN)
+            self.settings = {}
 
     @property
     def budget(self) -> Budget:

@@ -15,23 +15,10 @@ from budget_author.money import round_half_up, to_wan
 from budget_author.rules.base import Context, rule, wan
 from budget_author.workbook import schema as S
 
-def required_sections(ctx: Context) -> dict[str, str]:
-    """栏目 → the part that prints it: every section of the profile made of typed texts with no default."""
-    profile = ctx.parsed.load_profile()
-    unit = ctx.budget.unit
-    out: dict[str, str] = {}
-    for part in profile["parts"]:
-        title = part["title"].replace("{unit}", unit.name if unit else "").replace(
-            "{year}", str(unit.year) if unit else "")
-        for section in part.get("sections", []):
-            if section.get("texts") and not section.get("default"):
-                out.setdefault(section["texts"], title)
-    return out
-
-
 @rule(codes=("TEXT_SECTION_MISSING",), needs=("paragraphs",))
 def check_required_texts(ctx: Context) -> Iterator[Issue]:
-    for section, part in required_sections(ctx).items():
+    """The 栏目 the standard prints no matter what (its [rules] required_texts)."""
+    for section, part in ctx.settings.get("required_texts", {}).items():
         if not ctx.budget.paragraphs_of(section):
             yield issue("TEXT_SECTION_MISSING", ctx.sheet_at("paragraphs"), section=section, part=part)
 
@@ -44,6 +31,26 @@ def check_prior_present(ctx: Context) -> Iterator[Issue]:
             continue  # a unit without 机关运行经费 prints no comparison: nothing to ask for
         if ctx.budget.prior.get(row.key) is None:
             yield issue("PRIOR_MISSING", ctx.fixed_at("prior", row.key), label=row.label)
+
+
+@rule(codes=("PRIOR_ITEM_MISSING",), needs=("expenditure",))
+def check_prior_items(ctx: Context) -> Iterator[Issue]:
+    """Every 项 this year must have last year's figure where the standard prints one beside it
+    (its [rules] prior_items: e.g. a 2023 执行数 for every 项 of 表二)."""
+    b = ctx.budget
+    for wanted in ctx.settings.get("prior_items", []):
+        comparison = b.comparison(wanted["comparison"])
+        known = {f.code for f in comparison.expenditure}
+        flt = wanted.get("filter", {})
+        missing: dict[str, int] = {}
+        for fact in b.expenditure:
+            if fact.amount and all(getattr(fact, dim) in (v if isinstance(v, list) else [v])
+                                   for dim, v in flt.items()) and fact.code not in known:
+                missing.setdefault(fact.code, fact.row)
+        for code, row in sorted(missing.items()):
+            yield issue("PRIOR_ITEM_MISSING", ctx.at("expenditure", "code", row), code=code,
+                        name=ctx.names.functional(code), comparison=wanted["comparison"],
+                        where=wanted.get("where") or "公开文件")
 
 
 def change_shows(current, prior) -> bool:
@@ -84,4 +91,4 @@ def check_vehicles(ctx: Context) -> Iterator[Issue]:
                     actual=assets.vehicles_actual, quota=assets.vehicle_quota)
 
 
-RULES = (check_required_texts, check_prior_present, check_reasons, check_unit_year, check_vehicles)
+RULES = (check_required_texts, check_prior_present, check_prior_items, check_reasons, check_unit_year, check_vehicles)

@@ -785,6 +785,8 @@ class _Parser:
                                  ref=shown(ref), rows=f"“{spec.title}”第 {number} 行"))
 
     def check_references(self, projects: tuple[M.Project, ...], key_projects: tuple[M.KeyProject, ...]) -> None:
+        if not key_projects:
+            return  # no index to build (the rules and compute build theirs once, on the Budget)
         index = M.ProjectIndex(projects, ())
         for key_project in key_projects:
             if index.find(key_project.project) is None:
