@@ -192,7 +192,7 @@ def build_one(workbook: Path, output: Path, draft: bool, html: bool = False) -> 
     """Build one unit; every failure becomes an Outcome (this runs in a worker process)."""
     global _in_task
     from budget_author.build import build_document
-    from budget_author.exits import CODED
+    from budget_author.exits import coded
     from budget_author.issues import Severity
     from budget_author.workbook.read import InputError
 
@@ -206,7 +206,7 @@ def build_one(workbook: Path, output: Path, draft: bool, html: bool = False) -> 
         result = build_document(workbook, output, draft=draft, html=html)
     except KeyboardInterrupt:  # told to stop (SIGTERM): the build has unwound; take nothing more from the queue
         os._exit(0)
-    except CODED as exc:  # the unit's outcome, with the status exits.TABLE gives it; other exceptions: CRASHED
+    except coded() as exc:  # the unit's outcome, with the status exits.table() gives it; other exceptions: CRASHED
         unusable = isinstance(exc, InputError)  # counted as one problem, and named by its code (as always)
         return Outcome(workbook, _name(workbook), exit_for(exc).status, int(unusable),
                        seconds=time.perf_counter() - started, message=exc.code if unusable else str(exc),

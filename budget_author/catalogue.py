@@ -77,6 +77,7 @@ CATALOGUE: dict[str, Entry] = {
     "WB_ROW_LABEL_MISMATCH": Entry(E, "行标题被改动", "此行应为“{expected}”，实际为“{actual}”。请不要插入、删除或改写此表的行标题。"),
     "WB_META_MISSING": Entry(W, "缺少版本信息", "工作簿中没有隐藏的版本信息表（_meta），可能不是由 budget-author 生成。将按当前版本的格式读取。"),
     "WB_SCHEMA_NEWER": Entry(E, "填报表版本过新", "填报表格式版本为 {found}，本程序只支持到 {supported}。请升级 budget-author。"),
+    "PROFILE_INVALID": Entry(E, "公开标准有错误", "所用的公开标准文件有错误，无法按它处理填报表：{detail}。这是标准文件的问题，不是填报表的问题；请把这条信息发给维护该标准的人员。"),
     "WB_PROFILE_UNKNOWN": Entry(E, "未知的公开标准", "填报表的版本信息表（_meta）记录的公开标准“{found}”不是本程序认识的标准；可用的标准：{known}。请用 budget-author init --profile 标准名 生成的填报表填写；在这之前按默认标准读取。"),
     "WB_PROFILE_MISMATCH": Entry(E, "公开标准不符", "填报表记录的公开标准是“{found}”，但它的工作表和栏目是“{expected}”标准的填报表。请用 budget-author init --profile 生成所需标准的填报表，把数据复制过去。"),
     "WB_MACROS": Entry(W, "含宏的工作簿", "工作簿含有宏（.xlsm），宏不会被执行，只读取单元格中的数据。"),

@@ -77,7 +77,7 @@ class _Group(ZhGroup):
 
 def main() -> None:
     """Entry point: the clerk never sees a stack trace (BUDGET_AUTHOR_DEBUG=1 shows it). What each exception
-    that reaches here means (exit code, what is printed) is exits.TABLE."""
+    that reaches here means (exit code, what is printed) is exits.table()."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         cli(standalone_mode=True)
@@ -92,7 +92,7 @@ def main() -> None:
 
 
 def _exit_for(exc: BaseException, path: Path | None = None) -> None:
-    """Print what the exception means, as exits.TABLE says, and exit with its code."""
+    """Print what the exception means, as exits.table() says, and exit with its code."""
     row = exit_for(exc)
     if row.shown is Shown.PROBLEM and path is not None:
         _print([problem_of(exc)], path, "text")
@@ -118,7 +118,7 @@ def cli() -> None:
 
     \b
     一般步骤：
-      1. budget-author init 填报表.xlsx      生成空白填报表（--profile 选公开标准）
+      1. budget-author init 填报表.xlsx      生成空白填报表
       2. 在 Excel/WPS 中填写
       3. budget-author check 填报表.xlsx     检查，列出全部问题
       4. budget-author build 填报表.xlsx     生成公开文件 PDF
@@ -172,11 +172,12 @@ def check_command(path: Path, output_format: str, strict: bool, quiet: bool) -> 
     哪里不对、应该是什么、怎么改。没有问题时打印一行“检查通过”（--quiet 时不打印）。
     """
     from budget_author.check import check_workbook
+    from budget_author.profiles import ProfileError
     from budget_author.workbook.read import InputError
 
     try:
         result = check_workbook(path)
-    except InputError as exc:
+    except (InputError, ProfileError) as exc:
         _print([problem_of(exc)], path, output_format)
         sys.exit(exit_for(exc).code)
     _print(result.issues, path, output_format)
@@ -248,12 +249,12 @@ def _waiting(target: Path):
 
 def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
     from budget_author.build import build_document, plan_outputs
-    from budget_author.exits import CODED
+    from budget_author.exits import coded
 
     try:
         result = build_document(path, output, draft=draft, html=with_html,
                                 on_wait=_waiting(plan_outputs(path, output).pdf))
-    except CODED as exc:
+    except coded() as exc:
         _exit_for(exc, path)
     problems = result.check.issues
     if not result.check.ok:
@@ -420,15 +421,16 @@ def diff_command(old: Path, new: Path) -> None:
     from budget_author.check import check_raw
     from budget_author.compute.report import compute_report
     from budget_author.diff import diff_lines, diff_workbooks
+    from budget_author.exits import coded
     from budget_author.manifest import figures_of
-    from budget_author.workbook.read import InputError, read_workbook
+    from budget_author.workbook.read import read_workbook
 
     reports, raws = [], []
     for path in (old, new):
         try:
             raw = read_workbook(path)
             checked = check_raw(raw)
-        except InputError as exc:
+        except coded() as exc:  # an unusable workbook, or a standard that does not load
             _exit_for(exc, path)
         if not checked.ok:
             _print(checked.issues, path, "text")

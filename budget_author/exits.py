@@ -3,17 +3,23 @@
 Each row maps an exception class to its exit code, how its message is shown, and the status a batch
 summary gives a unit that ended with it. The first row whose class the exception is an instance of
 wins, so the more specific classes come first. The exit codes are the README's "退出码" table.
+
+The table is built on first use, so that `budget-author --help` does not load the reader and the renderer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from budget_author.issues import Issue, issue
-from budget_author.outputs import OutputError
-from budget_author.render.pdf import RenderError
-from budget_author.workbook.read import InputError
+
+if TYPE_CHECKING:
+    from budget_author.outputs import OutputError
+    from budget_author.render.pdf import RenderError
+    from budget_author.workbook.read import InputError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, EXIT_OUTPUT, EXIT_RENDER = 0, 1, 2, 3, 4
 EXIT_INTERNAL = 70
@@ -46,36 +52,46 @@ class Exit:
     status: str = ""  # a unit's status in a batch summary ("" where a unit never ends so: the batch stops)
 
 
-TABLE: tuple[tuple[type[BaseException], Exit], ...] = (
-    (InputError, Exit(EXIT_UNUSABLE, Shown.PROBLEM, UNUSABLE)),
-    (OutputError, Exit(EXIT_OUTPUT, Shown.ERROR_LINE, OUTPUT_FAILED)),
-    (RenderError, Exit(EXIT_RENDER, Shown.CODE_LINE, RENDER_FAILED)),
-    (Terminated, Exit(EXIT_TERMINATED, Shown.INTERRUPTED)),
-    (KeyboardInterrupt, Exit(EXIT_INTERRUPTED, Shown.INTERRUPTED)),
-    (BrokenPipeError, Exit(EXIT_BROKEN_PIPE, Shown.NOTHING)),
-    (BaseException, Exit(EXIT_INTERNAL, Shown.INTERNAL, CRASHED)),  # MemoryError and every bug
-)
+@lru_cache(maxsize=None)
+def table() -> tuple[tuple[type[BaseException], Exit], ...]:
+    from budget_author.outputs import OutputError
+    from budget_author.profiles import ProfileError
+    from budget_author.render.pdf import RenderError
+    from budget_author.workbook.read import InputError
 
-# The exceptions that carry a catalogue code and its parameters: a problem of the workbook or the outputs,
-# never a bug. watch shows them as the round's problem; batch records them as the unit's outcome.
-CODED: tuple[type[Exception], ...] = (InputError, OutputError, RenderError)
+    return (
+        (InputError, Exit(EXIT_UNUSABLE, Shown.PROBLEM, UNUSABLE)),
+        (ProfileError, Exit(EXIT_UNUSABLE, Shown.ERROR_LINE, UNUSABLE)),
+        (OutputError, Exit(EXIT_OUTPUT, Shown.ERROR_LINE, OUTPUT_FAILED)),
+        (RenderError, Exit(EXIT_RENDER, Shown.CODE_LINE, RENDER_FAILED)),
+        (Terminated, Exit(EXIT_TERMINATED, Shown.INTERRUPTED)),
+        (KeyboardInterrupt, Exit(EXIT_INTERRUPTED, Shown.INTERRUPTED)),
+        (BrokenPipeError, Exit(EXIT_BROKEN_PIPE, Shown.NOTHING)),
+        (BaseException, Exit(EXIT_INTERNAL, Shown.INTERNAL, CRASHED)),  # MemoryError and every bug
+    )
+
+
+def coded() -> tuple[type[Exception], ...]:
+    """The exceptions that carry a catalogue code and its parameters: a problem of the workbook or the outputs,
+    never a bug. watch shows them as the round's problem; batch records them as the unit's outcome."""
+    return tuple(kind for kind, row in table() if row.shown in (Shown.PROBLEM, Shown.ERROR_LINE, Shown.CODE_LINE))
 
 INTERNAL_MESSAGE = ("budget-author 内部错误（{name}）。这是程序的问题，不是您的操作问题；"
                     "请把这条信息和填报表发给维护人员。")
 
 
 def exit_for(exc: BaseException) -> Exit:
-    return next(row for kind, row in TABLE if isinstance(exc, kind))
+    return next(row for kind, row in table() if isinstance(exc, kind))
 
 
 def batch_exit_code(status: str) -> int:
     """The exit code a batch ends with for a unit of this status (the largest over the failed units is used)."""
     if status == PROBLEMS:
         return EXIT_PROBLEMS
-    return next((row.code for _, row in TABLE if row.status and row.status == status), EXIT_INTERNAL)
+    return next((row.code for _, row in table() if row.status and row.status == status), EXIT_INTERNAL)
 
 
-def problem_of(exc: InputError | OutputError | RenderError) -> Issue:
+def problem_of(exc: "InputError | OutputError | RenderError") -> Issue:
     """A coded exception as the problem it reports (its code, its parameters, no location)."""
     return issue(exc.code, **exc.params)
 

@@ -24,7 +24,7 @@ from typing import Callable
 from watchfiles import watch
 
 from budget_author.build import BuildResult, build_document
-from budget_author.exits import CODED, problem_of
+from budget_author.exits import coded, problem_of
 from budget_author.issues import Issue
 from budget_author.manifest import file_sha256
 from budget_author.outputs import plan_outputs
@@ -54,7 +54,7 @@ def build_round(workbook: Path, output: Path, draft: bool, number: int, *, retri
         digest = _sha256(workbook)
         try:
             result = build_document(workbook, output, draft=draft)
-        except CODED as exc:  # an unusable file, a full disk, a PDF held open, a render bound (exits.CODED): the
+        except coded() as exc:  # an unusable file, a full disk, a PDF held open, a render bound (exits.coded): the
             # round's problem; the next save (even of the same content) tries again
             if isinstance(exc, InputError) and exc.code in TRANSIENT and attempt < retries - 1:
                 time.sleep(retry_delay)

@@ -267,7 +267,7 @@ def test_the_table_gives_the_readme_exit_codes():
     readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("### 退出码（所有命令相同）", 1)[1].split("\n### ", 1)[0]
     documented = {int(n) for n in re.findall(r"^\| (\d+) \|", section, flags=re.M)}
-    from_table = {row.code for _, row in exits.TABLE} | {exits.EXIT_OK, exits.EXIT_PROBLEMS}
+    from_table = {row.code for _, row in exits.table()} | {exits.EXIT_OK, exits.EXIT_PROBLEMS}
     assert documented == {0, 1, 2, 3, 4, 70, 130, 141}
     assert from_table == documented | {143} and "143：被 `kill` 终止" in section  # 143 is told in 130's row
     assert exits.exit_for(exits.Terminated()).code == 143 and exits.exit_for(KeyboardInterrupt()).code == 130

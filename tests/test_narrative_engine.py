@@ -168,3 +168,19 @@ def test_number_formats_are_the_profiles_choice_per_section_and_per_figure():
                              formats)
     assert engine.section("narrative", "三", {"t": FigureSpec.model_validate({"sum": "three_public",
                                                                               "style": "trimmed"})}) == {"t": "2.9"}
+
+
+def test_a_figure_names_itself_for_the_redline():
+    from budget_author.compute.narrative import part_figures
+
+    data = {"expenditure": [_spending("2080109", "基本支出", "100")], "上年预算.expenditure": []}
+    budget = _budget()
+    figures = Figures()
+    part = {"key": "narrative", "sections": [{"key": "二", "title": "二、项", "figures": {"entries": {
+        "each": "codes", "dataset": "expenditure", "level": 7, "figures": {
+            "amount": {"sum": "expenditure", "label": "{name}预算数"},
+            "c": {"change": "amount", "prior": {"sum": "上年预算.expenditure"}, "label": "{name}比上年"}}}}}]}
+    part_figures(budget, data, figures, Names(budget), part)
+    assert figures.by_key["narrative.二.entries.2080109.amount"].subject == "社会保险经办机构预算数"
+    assert figures.by_key["narrative.二.entries.2080109.c"].subject == "社会保险经办机构比上年"
+    assert figures.by_key["narrative.二.entries.2080109.c"].group == "二、项"

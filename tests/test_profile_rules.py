@@ -84,3 +84,19 @@ def test_an_unknown_code_in_rules_is_a_profile_error(standard):
     name = standard('[rules]\noff = ["PRIOR_ITEM_MISING"]')
     with pytest.raises(ProfileError, match="PRIOR_ITEM_MISING"):
         load_profile(name)
+
+
+def test_a_workbook_of_a_broken_standard_is_reported_not_a_crash(standard, mini, tmp_path):
+    from click.testing import CliRunner
+
+    from budget_author.cli import cli
+
+    name = standard(PRIOR_ITEMS)
+    path = write_template(tmp_path / "a.xlsx", mini, profile=name)
+    folder = tmp_path / "profiles" / name
+    (folder / "tables.toml").write_text((folder / "tables.toml").read_text(encoding="utf-8")
+                                        .replace('kind = "基本支出"', 'kinds = "基本支出"', 1), encoding="utf-8")
+    load_profile.cache_clear()
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code == 2, result.output
+    assert "PROFILE_INVALID" in result.output and "kinds" in result.output and "Traceback" not in result.output

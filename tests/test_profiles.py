@@ -74,3 +74,12 @@ def test_an_unknown_profile_names_the_known_ones():
     assert profiles.DEFAULT in str(caught.value)
     with pytest.raises(ProfileError):
         load_profile("../shanxi")
+
+
+def test_a_figure_name_a_sentence_cannot_reach_is_an_error(profile_copy):
+    folder = profile_copy()
+    text = (folder / "profile.toml").read_text(encoding="utf-8")
+    (folder / "profile.toml").write_text(text.replace('"income.total" = {sum = "income"}', '"income.items" = {sum = "income"}', 1),
+                                         encoding="utf-8")
+    with pytest.raises(ProfileError, match="items"):
+        load_profile("copy")

@@ -93,6 +93,7 @@ class FigureSpec(BaseModel):
     # modifiers
     filter: dict[str, Any] | None = None
     key: str | None = None  # the figure key below <part>.<section>.; default: the figure's name
+    label: str | None = None  # what the figure is about, as the redline and diff name it ({name}, {code} of a loop)
     format: str | None = None
     style: str | None = None  # a named number format of the profile's [formats] (money / percent figures)
     percent_style: str | None = None  # change: the number format of its percentage
@@ -178,6 +179,7 @@ class NarrativeEngine:
         self.figures = figures
         self.names = names
         self.formats = {**DEFAULT_FORMATS, **(formats or {})}
+        self.labels: dict[str, str] = {}  # figure key → the label its declaration gives
         self.sections: dict[str, _Scope] = {}
         self.root = _Scope("")
 
@@ -307,13 +309,20 @@ class NarrativeEngine:
             return self.change(name, spec, scope, key)
         value = self.raw(spec, scope)
         scope.values[name] = value
+        self._label(spec, scope, key)
         return self.register(scope, key, value, self.default_format(spec), spec.blank_zero, spec.style)
+
+    def _label(self, spec: FigureSpec, scope: _Scope, key: str) -> None:
+        if spec.label:
+            self.labels[f"{scope.prefix}.{scope.section}.{key}"] = self._filled({"label": spec.label}, scope)["label"]
 
     def change(self, name: str, spec: FigureSpec, scope: _Scope, key: str) -> dict[str, Any]:
         current = self.operand(spec.change, scope)
         prior = self.operand(spec.prior, scope)
         c = compare(current, prior)
         scope.values[name] = c
+        self._label(spec, scope, key)
+        self._label(spec, scope, f"{key}_percent")
         ratio = c.shown_ratio(zero_base=spec.zero_base, drop_zero=not spec.keep_zero)
         reason = ""
         if isinstance(spec.reason, TextRef):
@@ -483,5 +492,6 @@ def part_figures(budget: Budget, data: dict[str, list[Fact]], figures: Figures, 
     for key in [k for k in figures.by_key if k.startswith(prefix + ".")]:
         section, *rest = key[len(prefix) + 1:].split(".")
         subject, measure = _label(rest, names)
+        subject = engine.labels.get(key, subject)
         figures.relabel(key, group=titles.get(section, section), subject=subject, measure=measure)
     return n

@@ -116,7 +116,7 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
     closing = None
     if profile.get("closing"):
         date = getattr(unit, "closing_date", None)
-        closing = (getattr(unit, "closing_signer", "") or unit.name,
+        closing = (getattr(unit, "closing_signature", "") or unit.name,
                    f"{date.year}年{date.month:02d}月{date.day:02d}日" if date else "")
     return Report(
         profile=profile,

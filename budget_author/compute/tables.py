@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from itertools import zip_longest
 from typing import Any, Callable, Mapping, Protocol, Sequence
 
@@ -55,10 +54,19 @@ class TableInputs:
     year: int | str = ""
     projects: Sequence[ProjectRef] = ()
 
+    _scoped: dict[tuple[str, str], list[Fact]] = field(default_factory=dict, repr=False)
+
     def text(self, template: str, **extra: Any) -> str:
         prior_year = int(self.year) - 1 if str(self.year).isdigit() else ""
         return template.format(year=self.year, prior_year=prior_year, unit=self.unit_name, unit_code=self.unit_code,
                                **extra)
+
+    def scoped(self, dataset: str, scope: Mapping[str, Any] | None) -> list[Fact]:
+        """The dataset's facts within a scope, computed once per (dataset, scope)."""
+        key = (dataset, repr(sorted((scope or {}).items())))
+        if key not in self._scoped:
+            self._scoped[key] = [f for f in self.data.get(dataset, ()) if matches(f, scope)]
+        return self._scoped[key]
 
 
 # ---------------------------------------------------------------- rows
@@ -94,7 +102,7 @@ class ColumnFacts:
 
     def prefix(self, code: str, **also: Any) -> Decimal:
         """The sum of the facts whose code starts with `code` (and whose dimensions `also` have those values)."""
-        n, dims = len(code), tuple(sorted(also))
+        n, dims = len(code), tuple(sorted(also)) if also else ()
         if (n, dims) not in self._prefix:
             sums: dict[tuple[Any, ...], Decimal] = {}
             for f in self.facts:
@@ -103,7 +111,7 @@ class ColumnFacts:
                     k = (c[:n], *(f.dims.get(d) for d in dims))
                     sums[k] = sums.get(k, ZERO) + f.amount
             self._prefix[(n, dims)] = sums
-        return self._prefix[(n, dims)].get((code, *(also[d] for d in dims)), ZERO)
+        return self._prefix[(n, dims)].get((code, *(also[d] for d in dims)) if dims else (code,), ZERO)
 
     def where(self, **wanted: Any) -> Decimal:
         dims = tuple(sorted(wanted))
@@ -117,10 +125,6 @@ class ColumnFacts:
 
     def filtered(self, flt: Mapping[str, Any]) -> Decimal:
         return sum((f.amount for f in self.facts if matches(f, flt)), ZERO)
-
-
-def _select(data: Mapping[str, Sequence[Fact]], dataset: str, *filters: Mapping[str, Any] | None) -> list[Fact]:
-    return [f for f in data.get(dataset, ()) if all(matches(f, flt) for flt in filters)]
 
 
 def _label_template(source: CodesSource, code: str) -> str:
@@ -142,7 +146,7 @@ def _code_name(source: CodesSource, inputs: TableInputs, rename: Mapping[str, st
 
 def _code_rows(source: CodesSource, side: Side, inputs: TableInputs, rename: Mapping[str, str]) -> list[Row]:
     dataset = source.dataset or side.dataset or ""
-    facts = _select(inputs.data, dataset, side.scope)
+    facts = inputs.scoped(dataset, side.scope)
     present: set[str] = set(source.codes)
     fact_names: dict[str, str] = {}
     for f in facts:
@@ -150,7 +154,7 @@ def _code_rows(source: CodesSource, side: Side, inputs: TableInputs, rename: Map
             fact_names.setdefault(str(f.dims["code"]), str(f.dims["name"]))
     if source.nonzero:
         for name in [dataset, *source.union]:
-            pool = facts if name == dataset else _select(inputs.data, name, side.scope)
+            pool = facts if name == dataset else inputs.scoped(name, side.scope)
             present.update(str(f.dims["code"]) for f in pool if f.amount != 0)
     if source.all_classes:
         present.update(inputs.names.functional_classes())
@@ -223,7 +227,7 @@ def _source_rows(side: Side, inputs: TableInputs, rename: Mapping[str, str]) -> 
             rows.extend(_code_rows(source, side, inputs, rename))
         elif isinstance(source, ProjectsSource):
             dataset = source.dataset or side.dataset or ""
-            present = {f.dims["project"] for f in _select(inputs.data, dataset, side.scope) if f.amount != 0}
+            present = {f.dims["project"] for f in inputs.scoped(dataset, side.scope) if f.amount != 0}
             for index in sorted(present):
                 project = inputs.projects[index] if index < len(inputs.projects) else ProjectRef(str(index))
                 label = inputs.text(source.label, name=project.name, seq=project.seq)
@@ -266,10 +270,14 @@ class SideEngine:
         for leaf in self.leaves:
             if leaf.show is None and leaf.derived is None:
                 dataset = leaf.sum or self.side.dataset or ""
-                self.columns[leaf.key or ""] = ColumnFacts(_select(self.inputs.data, dataset, self.side.scope,
-                                                                   leaf.filter))
+                scoped = self.inputs.scoped(dataset, self.side.scope)
+                self.columns[leaf.key or ""] = ColumnFacts([f for f in scoped if matches(f, leaf.filter)]
+                                                           if leaf.filter else scoped)
         self.by_key = {leaf.key: leaf for leaf in self.leaves if leaf.show is None}
+        self.derived = {key: leaf.derived for key, leaf in self.by_key.items()}
         self.registered: list[Decimal | None] = []  # every value this side showed (is the table empty?)
+        self.measures = {leaf.key: leaf.measure if leaf.measure is not None else self.inputs.text(leaf.text)
+                         for leaf in self.leaves if leaf.show is None}
 
     def values(self, row: Row) -> dict[str, Decimal | None]:
         out: dict[str, Decimal | None] = {}
@@ -277,8 +285,7 @@ class SideEngine:
         def value(key: str) -> Decimal | None:
             if key in out:
                 return out[key]
-            leaf = self.by_key[key]
-            derived = leaf.derived
+            derived = self.derived[key]
             result: Decimal | None
             if derived is None:
                 result = row.select(self.columns[key]) if row.select else ZERO
@@ -333,7 +340,7 @@ class SideEngine:
             if leaf.show is not None:
                 continue
             value = values[leaf.key]
-            derived = leaf.derived
+            derived = self.derived[leaf.key]
             if derived is not None and derived[0] == "percent":
                 refs = derived[1]
                 new, old = values[refs[0]] or ZERO, values[refs[1]] or ZERO
@@ -344,8 +351,7 @@ class SideEngine:
                 unit = "元"
             key = ".".join(part for part in (row.key, leaf.key) if part)
             full_key = f"table.{self.number}.{key}"
-            measure = row.measure if row.measure is not None else (leaf.measure if leaf.measure is not None
-                                                                   else self.inputs.text(leaf.text))
+            measure = row.measure if row.measure is not None else self.measures[leaf.key]
             self.figures.add(full_key, value, text, unit, group=self.group, subject=row.subject, measure=measure)
             self.registered.append(value)
             cells.append(Cell(text, "num", key=full_key))
@@ -364,19 +370,19 @@ def _blanked(row: list[Cell]) -> list[Cell]:
 
 
 # ---------------------------------------------------------------- the table
-@lru_cache(maxsize=256)
-def _parsed(frozen: str) -> TableSpec:
-    import json
-
-    return validate_table(json.loads(frozen), "tables.toml")
+_PARSED: dict[int, tuple[Mapping[str, Any], TableSpec]] = {}
 
 
 def parse(spec: TableSpec | Mapping[str, Any]) -> TableSpec:
+    """A table spec as loaded from tables.toml (already validated with the profile) → its TableSpec, once."""
     if isinstance(spec, TableSpec):
         return spec
-    import json
-
-    return _parsed(json.dumps(spec, sort_keys=True, ensure_ascii=False, default=str))
+    known = _PARSED.get(id(spec))
+    if known is not None and known[0] is spec:
+        return known[1]
+    parsed = validate_table(spec, "tables.toml")
+    _PARSED[id(spec)] = (spec, parsed)  # holds the dict, so its id is not reused
+    return parsed
 
 
 def render_table(spec: TableSpec, inputs: TableInputs, figures: Figures, *, label: str = "预算公开表{number}",

@@ -35,7 +35,16 @@ ENVIRONMENT_VARIABLE = "BUDGET_AUTHOR_PROFILES"
 
 
 class ProfileError(ValueError):
-    """A profile that does not exist or does not validate. The message is for the profile's author."""
+    """A profile that does not exist or does not validate. The message is for the profile's author.
+
+    Like the reader's InputError it carries a catalogue code (PROFILE_INVALID) and its parameters, so
+    that the CLI, watch and batch report it (exit 2) instead of crashing."""
+
+    code = "PROFILE_INVALID"
+
+    @property
+    def params(self) -> dict[str, str]:
+        return {"detail": str(self)}
 
 
 @dataclass(frozen=True)

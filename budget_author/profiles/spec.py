@@ -203,6 +203,9 @@ def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None
 
     for name, spec in figures.items():
         here = f"{where} figures.{name}"
+        clash = [part for part in name.split(".") if hasattr(dict, part)]
+        if clash:  # in a sentence, s.items would be the dict's method, not the figure
+            raise ProfileError(f"{here}: 数字名中的“{clash[0]}”与模板中字典的方法同名，句子里取不到它；请换一个名字")
         if not isinstance(spec, dict):
             continue
         for key in ("style", "percent_style"):

@@ -25,10 +25,9 @@ class Context:
 
     def __post_init__(self) -> None:
         self.names = Names(self.budget)
-        try:
-            self.settings = self.parsed.load_profile().get("rules", {})
-        except Exception:  # noqa: BLE001 - an unknown profile is reported by the parser (WB_PROFILE_UNKNOWN)
-            self.settings = {}
+        # A profile that does not load is a ProfileError (PROFILE_INVALID, exit 2); an unknown one was
+        # reported by the parser (WB_PROFILE_UNKNOWN), which then read the workbook as the default standard.
+        self.settings = self.parsed.load_profile().get("rules", {})
 
     @property
     def budget(self) -> Budget:

@@ -1,8 +1,11 @@
 """The input workbook's schema: one source of truth for `init` and for reading.
 
-Every sheet, column, fixed row and dropdown list the clerk sees is declared
-here. The template writer lays them out; the reader reads exactly these ranges
-(with explicit bounds) and nothing else.
+Every sheet, column, fixed row and dropdown list the clerk sees, in any
+profile's workbook, is declared here (ALL_SHEETS, LIST_VALUES). A profile's
+workbook.toml selects from them (`extra` marks what only a selection adds;
+workbook/layout.py makes the Layout); the default profile's workbook is SHEETS
+with LISTS. The template writer lays a Layout out; the reader reads exactly
+the declared ranges (with explicit bounds) and nothing else.
 
 Three groups of sheets are kept apart:
 - 数据 (figures): leaf fact rows keyed by code, which a later import of the
