@@ -15,8 +15,9 @@ Expressions (exactly one kind per figure):
 - `count = DATASET` with `distinct = DIMENSION`: how many distinct values have a non-zero sum;
 - `zero = [A, B, …]`: true when every operand is zero;
 - `names = DATASET` (+ `filter`, `order`): the names of the codes with a non-zero amount;
-- `each = "codes" | "items"` with `figures`: a loop. `codes` walks the code hierarchy of `dataset`
-  at `level` (non-zero only); `items` walks a fixed list. Inside the loop, sums over the loop's
+- `each = "codes" | "items" | "projects" | "key_projects"` with `figures`: a loop. `codes` walks the code
+  hierarchy of `dataset` at `level` (non-zero only); `items` walks a fixed list; `projects` the projects;
+  `key_projects` the 重点项目 sheet's rows in order (item fields: name, heading as typed, text). Inside the loop, sums over the loop's
   dataset are restricted to the item, and `{code}` / `{key}` in filters and keys name the item.
 An operand is the name of another figure (looked up in the loop item, then the section, then
 `一.income.total`-style in any earlier section) or an inline expression.
@@ -87,7 +88,7 @@ class FigureSpec(BaseModel):
     count: str | None = None
     zero: list[Union[str, "FigureSpec"]] | None = None
     names: str | None = None
-    each: str | None = None  # "codes", "items" or "projects"
+    each: str | None = None  # "codes", "items", "projects" or "key_projects"
     text: TextRef | None = None  # typed text(s): a list of paragraphs
     length: str | None = None  # how many entries a list-valued figure (texts, names) has
     # modifiers
@@ -125,8 +126,8 @@ class FigureSpec(BaseModel):
         if self.change is not None and self.prior is None:
             raise ValueError("change 需要 prior（比较的上年数）")
         if self.each is not None:
-            if self.each not in ("codes", "items", "projects") or not self.dataset or self.figures is None:
-                raise ValueError("each 只能是 codes、items 或 projects，且需要 dataset 和 figures")
+            if self.each not in ("codes", "items", "projects", "key_projects") or not self.dataset or self.figures is None:
+                raise ValueError("each 只能是 codes、items、projects 或 key_projects，且需要 dataset 和 figures")
             if self.order not in ("code", "current_first"):
                 raise ValueError("each 的 order 只能是 code 或 current_first")
             if self.each == "codes" and self.level not in (3, 5, 7):
@@ -397,6 +398,15 @@ class NarrativeEngine:
                 fields = {"key": item.key, "code": item.key, "label": item.label, "name": item.label, **item.words}
                 flt = {**(spec.filter or {}), **item.filter}
                 items.append((fields, lambda f, flt=flt: select([f], flt) != []))
+        elif spec.each == "key_projects":  # the 重点项目 sheet's rows, in its order, each on its project
+            for kp in self.b.key_projects:
+                project = self.b.find_project(kp.project)
+                index = next((i for i, p in enumerate(self.b.projects) if p is project), -1)
+                name = project.name if project is not None else ""
+                fields = {"key": kp.project, "code": getattr(project, "code", ""), "seq": getattr(project, "seq", ""),
+                          "label": name, "name": name, "heading": kp.heading, "text": kp.text}
+                items.append((fields, lambda f, i=index, flt=spec.filter: f.dims.get("project") == i
+                              and select([f], flt) != []))
         else:  # projects, in sheet order; the loop dataset's facts carry the project's index
             for index, project in enumerate(self.b.projects):
                 fields = {"key": project.seq, "code": project.code, "seq": project.seq, "label": project.name,

@@ -42,6 +42,7 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
             return Markup(sentence(macro_source, template).render(n=n, s=own).strip())
 
         def rendered(templates: list[str]) -> list[Markup]:
+            """Each template is a paragraph; one that loops may write several, one a line (blank lines ignored)."""
             return [Markup(line.strip()) for t in templates for line in render(t).split("\n") if line.strip()]
 
         anchor = section.get("anchor") or f"{part['key']}-{index}"
@@ -49,7 +50,7 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
         if section.get("texts"):
             typed = [Markup.escape(t) for t in texts.get(section["texts"]) or []]
             paragraphs += typed or ([render(section["default"])] if section.get("default") else [])
-        blocks.append(NarrativeBlock(anchor, render(section["title"]), 2, True, paragraphs))
+        blocks.append(NarrativeBlock(anchor, render(_title(section["title"], n)), 2, True, paragraphs))
         for sub_index, sub in enumerate(section.get("subsections", []), start=1):
             catalogue = None
             if sub.get("texts"):
@@ -59,8 +60,13 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
                 paragraphs = [Markup.escape(t) for t in typed] or ([] if catalogue else [render(sub["default"])])
             else:
                 paragraphs = rendered(sub.get("paragraphs", []))
-            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", render(sub["title"]), 3, bool(sub.get("toc")),
+            blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", render(_title(sub["title"], n)), 3, bool(sub.get("toc")),
                                          paragraphs, bool(sub.get("chart")) and show_chart, catalogue=catalogue,
                                          places=(sub["key"],) if sub.get("key") else ()))
         blocks[-1].places = (*blocks[-1].places, section["key"])
     return blocks
+
+
+def _title(title: str, n: dict[str, Any]) -> str:
+    """A heading may name the year: {year}, {prior_year}."""
+    return title.replace("{year}", str(n.get("year", ""))).replace("{prior_year}", str(n.get("prior_year", "")))

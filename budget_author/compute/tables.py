@@ -57,7 +57,9 @@ class TableInputs:
     _scoped: dict[tuple[str, str], list[Fact]] = field(default_factory=dict, repr=False)
 
     def text(self, template: str, **extra: Any) -> str:
-        return template.format(year=self.year, unit=self.unit_name, unit_code=self.unit_code, **extra)
+        prior_year = int(self.year) - 1 if str(self.year).isdigit() else ""
+        return template.format(year=self.year, prior_year=prior_year, unit=self.unit_name, unit_code=self.unit_code,
+                               **extra)
 
     def scoped(self, dataset: str, scope: Mapping[str, Any] | None) -> list[Fact]:
         """The dataset's facts within a scope, computed once per (dataset, scope)."""

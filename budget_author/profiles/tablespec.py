@@ -35,7 +35,7 @@ gov_name | project), a value leaf (`key`, `sum` = dataset, default the side's `d
 filter, an indent; `literal` rows carry no figures), `codes` (a code hierarchy, non-zero codes over
 the union of datasets, plus `codes` always listed, optional `projects` on the deepest level),
 `projects` (one row per project with a non-zero fact; a column on a dataset without projects is blank on
-those rows and counts in the totals), `aggregate` (one row). Text fields may use {year}, {unit} and {unit_code}.
+those rows and counts in the totals), `aggregate` (one row). Text fields may use {year}, {prior_year}, {unit} and {unit_code}.
 
 Validation checks every key, every dataset and every filter against the datasets' dimensions
 (compute.facts.DIMENSIONS, or the table passed in), every derived column's references and the

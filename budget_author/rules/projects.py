@@ -71,7 +71,7 @@ def check_performance_forms(ctx: Context) -> Iterator[Issue]:
             continue
         if id(project) not in periods_of:  # once per project, however many forms name it
             periods_of[id(project)] = {i.period for i in b.indicators_of(project)}
-        for period in S.PERF_PERIODS:
+        for period in ctx.parsed.layout.lists.get("绩效期间", S.PERF_PERIODS):  # the periods this workbook offers
             if period not in periods_of[id(project)]:
                 yield issue("PERF_NO_INDICATORS", ctx.at("perf_forms", "project", form.row),
                             project=project.label, period=period)
