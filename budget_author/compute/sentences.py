@@ -42,8 +42,7 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
             return Markup(sentence(macro_source, template).render(n=n, s=own).strip())
 
         def rendered(templates: list[str]) -> list[Markup]:
-            """Each template is a paragraph; one that loops may write several, one a line (blank lines ignored)."""
-            return [Markup(line.strip()) for t in templates for line in render(t).split("\n") if line.strip()]
+            return _paragraphs(render, templates)
 
         anchor = section.get("anchor") or f"{part['key']}-{index}"
         paragraphs = rendered(section.get("paragraphs", []))
@@ -70,3 +69,8 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
 def _title(title: str, n: dict[str, Any]) -> str:
     """A heading may name the year: {year}, {prior_year}."""
     return title.replace("{year}", str(n.get("year", ""))).replace("{prior_year}", str(n.get("prior_year", "")))
+
+
+def _paragraphs(render: Any, templates: list[str]) -> list[Markup]:
+    """Each template is a paragraph; one that loops may write several, one a line (blank lines ignored)."""
+    return [Markup(line.strip()) for t in templates for line in render(t).split("\n") if line.strip()]
