@@ -32,6 +32,7 @@ def file_sha256(path: Path) -> str:
 
 
 def _display_unit(key: str, unit: str) -> str:
+    """The unit a figure is written in, when it did not say (money: 万元, the Shanxi forms' 元)."""
     if unit == "元":
         return "元" if key.startswith("form.") else "万元"
     return "" if unit == "%" else unit
@@ -42,7 +43,7 @@ def figures_of(report: Report) -> dict[str, dict[str, Any]]:
         key: {
             "value": None if f.value is None else str(f.value),
             "text": f.text,
-            "unit": _display_unit(key, f.unit),
+            "unit": f.shown_unit or _display_unit(key, f.unit),
             "group": f.group,
             "subject": f.subject,
             "measure": f.measure,

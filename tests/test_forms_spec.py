@@ -94,3 +94,18 @@ def test_no_unit_form_without_its_sheet():
 def test_the_shanxi_profile_places_its_project_forms_after_section_ten():
     (spec,) = load_profile().get("forms")
     assert (spec["kind"], spec["place"], spec["include"]) == ("project", "十", "published")
+
+
+def test_the_manifest_writes_each_figure_in_the_unit_the_document_shows():
+    """A table or form in 元 is 元 in the manifest (and so in diff and the redline); one in 万元 is 万元."""
+    from types import SimpleNamespace
+
+    from budget_author.manifest import figures_of
+
+    figures = Figures()
+    figures.add("table.3.30101.total", D("750000"), "750,000.00", "元", shown_unit="元")
+    figures.add("table.2.208.total", D("3451200"), "345.12", "元", shown_unit="万元")
+    figures.add("form.1.year.total", D("35250000"), "3525", "元", shown_unit="万元")
+    figures.add("narrative.三.basic.amount", D("3084400"), "308.44", "元")
+    shown = figures_of(SimpleNamespace(figures=figures))
+    assert [shown[k]["unit"] for k in figures.by_key] == ["元", "万元", "万元", "万元"]

@@ -199,7 +199,8 @@ def _project_view(budget: Budget, figures: Figures, spec: dict[str, Any], fmt: N
 
     def money(name: str, value, subject: str, measure: str) -> str:
         text = _written(fmt, value)
-        figures.add(f"{key}.{name}", value, text, money_unit, group=group, subject=subject, measure=measure)
+        figures.add(f"{key}.{name}", value, text, "元", group=group, subject=subject, measure=measure,
+                    shown_unit=money_unit)
         return text
 
     funds = []
@@ -252,7 +253,7 @@ def _unit_form(budget: Budget, profile: Profile, figures: Figures, spec: dict[st
         value = getattr(perf, row["key"])
         text = _written(fmt, value)
         if value is not None:
-            figures.add(f"unit_form.{row['key']}", value, text, fmt.unit if fmt else "元", group=group,
+            figures.add(f"unit_form.{row['key']}", value, text, "元", shown_unit=fmt.unit if fmt else "元", group=group,
                         subject=row["label"])
         funds.append((row["label"], text))
     rows = [UnitIndicatorRow(i.level1, 1, i.level2, 1, i.level3, i.value, i.basis,

@@ -352,7 +352,8 @@ class SideEngine:
             key = ".".join(part for part in (row.key, leaf.key) if part)
             full_key = f"table.{self.number}.{key}"
             measure = row.measure if row.measure is not None else self.measures[leaf.key]
-            self.figures.add(full_key, value, text, unit, group=self.group, subject=row.subject, measure=measure)
+            self.figures.add(full_key, value, text, unit, group=self.group, subject=row.subject, measure=measure,
+                             shown_unit=fmt.unit if unit == "元" else "")
             self.registered.append(value)
             cells.append(Cell(text, "num", key=full_key))
         if row.total and self.span_totals:

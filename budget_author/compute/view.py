@@ -19,6 +19,7 @@ class Figure:
     group: str = ""  # where the document shows it: "表三2024年预算支出总表", "三、支出预算情况说明"
     subject: str = ""  # what it is about: "2080109 社会保险经办机构", "基本支出"
     measure: str = ""  # which of its figures: "基本支出", "占比", "增减额"; "" for the amount itself
+    shown_unit: str = ""  # the unit the document writes money in (万元 / 元), when not the usual one
 
 
 class Figures:
@@ -28,16 +29,17 @@ class Figures:
         self.by_key: dict[str, Figure] = {}
 
     def add(self, key: str, value: Decimal | None, text: str, unit: str = "", *, group: str = "",
-            subject: str = "", measure: str = "") -> str:
+            subject: str = "", measure: str = "", shown_unit: str = "") -> str:
         existing = self.by_key.get(key)
         if existing is not None and (existing.value, existing.text) != (value, text):
             raise ValueError(f"figure {key} registered twice with different values")
-        self.by_key[key] = Figure(key, value, text, unit, group, subject, measure)
+        self.by_key[key] = Figure(key, value, text, unit, group, subject, measure, shown_unit)
         return text
 
     def relabel(self, key: str, *, group: str, subject: str, measure: str) -> None:
         figure = self.by_key[key]
-        self.by_key[key] = Figure(figure.key, figure.value, figure.text, figure.unit, group, subject, measure)
+        self.by_key[key] = Figure(figure.key, figure.value, figure.text, figure.unit, group, subject, measure,
+                                  figure.shown_unit)
 
 
 @dataclass
