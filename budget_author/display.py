@@ -51,6 +51,10 @@ class NumberFormat:
     def amount(self, yuan: Decimal) -> str:
         return self.number(to_wan(yuan) if self.unit == "万元" else yuan)
 
+    def shows_zero(self, yuan: Decimal) -> bool:
+        """Whether `amount(yuan)` writes a value that rounds to zero (in this format's unit and decimals)."""
+        return round_half_up(to_wan(yuan) if self.unit == "万元" else yuan, self.decimals) == 0
+
     def percent(self, change: Decimal, base: Decimal) -> str:
         value = change_percent(change, base)
         return self.zero_base if value is None else self.number(value)

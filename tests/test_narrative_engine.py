@@ -184,3 +184,57 @@ def test_a_figure_names_itself_for_the_redline():
     assert figures.by_key["narrative.二.entries.2080109.amount"].subject == "社会保险经办机构预算数"
     assert figures.by_key["narrative.二.entries.2080109.c"].subject == "社会保险经办机构比上年"
     assert figures.by_key["narrative.二.entries.2080109.c"].group == "二、项"
+
+
+# ---------------------------------------------------------------- from the review of the engine (2026-12-05)
+def test_a_loop_filter_naming_the_item_restricts_the_sums_inside_it():
+    data = {"three_public": [Fact({"item": "公务接待费"}, D("14000")), Fact({"item": "因公出国（境）费"}, D(0))]}
+    engine, _ = _engine(data)
+    shown = _section(engine, {"entries": {
+        "each": "items", "dataset": "three_public", "filter": {"item": "{key}"},
+        "items": [{"key": "公务接待费"}, {"key": "因公出国（境）费"}],
+        "figures": {"amount": {"sum": "three_public"}}}})
+    assert [(i["key"], i["amount"]) for i in shown["entries"]] == [("公务接待费", "1.40"), ("因公出国（境）费", "0")]
+
+
+def test_unchanged_is_judged_in_the_sentences_own_number_format():
+    from budget_author.display import NumberFormat
+
+    data = {"admin_running": [Fact({}, D("100020"))], "上年预算.admin_running": [Fact({}, D("100000"))]}
+    budget = _budget()
+    engine = NarrativeEngine(budget, data, Figures(), Names(budget), {"yuan": NumberFormat(unit="元", zero="0")})
+    spec = FigureSpec.model_validate({"change": {"sum": "admin_running"}, "prior": {"sum": "上年预算.admin_running"},
+                                      "style": "yuan"})
+    change = engine.section("narrative", "八", {"c": spec})["c"]
+    assert (change["same"], change["amount"]) == (False, "20.00")  # 20 元 shows: not 持平
+    engine = NarrativeEngine(budget, data, Figures(), Names(budget))
+    change = engine.section("narrative", "八", {"c": FigureSpec.model_validate(
+        {"change": {"sum": "admin_running"}, "prior": {"sum": "上年预算.admin_running"}})})["c"]
+    assert (change["same"], change["amount"]) == (True, "0")  # 0.002 万元 shows as nothing: 持平
+
+
+def test_zero_over_a_change_is_true_when_both_years_are_zero():
+    engine, _ = _engine({"three_public": [], "上年预算.three_public": []})
+    shown = _section(engine, {"c": {"change": {"sum": "three_public"}, "prior": {"sum": "上年预算.three_public"}},
+                              "none": {"zero": ["c"]}})
+    assert shown["none"] is True
+
+
+def test_the_datasets_of_a_copied_budget_are_its_own():
+    import gc
+
+    from budget_author.compute.facts import datasets_of
+    from budget_author.model import ExpenditureFact
+
+    def fact(yuan):
+        return ExpenditureFact(code="2080109", source="一般公共预算", kind="基本支出", period="当年预算", amount=D(yuan))
+
+    first = _budget(expenditure=(fact(1),))
+    datasets_of(first)
+    second = first.model_copy(update={"expenditure": (fact(2),)})
+    del first
+    gc.collect()
+    for attempt in range(50):
+        third = second.model_copy(update={"expenditure": (fact(3),)})
+        assert sum(f.amount for f in datasets_of(third)["expenditure"]) == 3
+        assert sum(f.amount for f in datasets_of(second)["expenditure"]) == 2

@@ -100,3 +100,13 @@ def test_a_workbook_of_a_broken_standard_is_reported_not_a_crash(standard, mini,
     result = CliRunner().invoke(cli, ["check", str(path)])
     assert result.exit_code == 2, result.output
     assert "PROFILE_INVALID" in result.output and "kinds" in result.output and "Traceback" not in result.output
+
+
+def test_prior_items_filter_on_the_facts_dimensions(standard, mini, tmp_path):
+    """nature comes from the unit type (行政单位 → 行政支出) when the line names none, as the filter was validated."""
+    name = standard(PRIOR_ITEMS.replace('filter = {source = "一般公共预算", period = "当年预算"}',
+                                        'filter = {nature = "行政支出"}'))
+    mini["prior_expenditure"] = [{"dataset": "上年执行数", "code": "2080109", "source": "一般公共预算",
+                                  "kind": "基本支出", "amount": "550000.00"}]
+    (missing,) = _codes(write_template(tmp_path / "a.xlsx", mini, profile=name))["PRIOR_ITEM_MISSING"]
+    assert "2210201" in missing.message

@@ -83,3 +83,17 @@ def test_a_figure_name_a_sentence_cannot_reach_is_an_error(profile_copy):
                                          encoding="utf-8")
     with pytest.raises(ProfileError, match="items"):
         load_profile("copy")
+
+
+@pytest.mark.parametrize("old, new, word", [
+    ('"projects.count" = {count = "projects", distinct = "project",', '"projects.count" = {count = "projects", distinct = "projekt",', "distinct"),
+    ('place = "十"', 'place = "十一十"', "place"),
+    ('filter = {figure = "income_total"}', 'filter = {figure = "income_total", code = 2080109}', "code"),
+])
+def test_more_typos_fail_at_load(profile_copy, old, new, word):
+    folder = profile_copy()
+    text = (folder / "profile.toml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "profile.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ProfileError, match=word):
+        load_profile("copy")

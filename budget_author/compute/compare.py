@@ -46,13 +46,16 @@ class Comparison:
             return None
         return abs(self.difference) / self.prior * HUNDRED
 
-    def shown_ratio(self, *, zero_base: Decimal | None = None, drop_zero: bool = True) -> Decimal | None:
+    def shown_ratio(self, *, zero_base: Decimal | None = None, drop_zero: bool = True,
+                    same: bool | None = None) -> Decimal | None:
         """The percentage a sentence prints: `zero_base` (e.g. 100) from a zero base instead of none;
-        with drop_zero, a change too small to show as a percentage prints none (never 增长0.00%)."""
+        with drop_zero, a change too small to show as a percentage prints none (never 增长0.00%).
+        `same`: whether the sentence shows the change as none (in its own number format); default 0.00 万元."""
         ratio = self.ratio
+        same = self.same if same is None else same
         if ratio is None:
             return zero_base if zero_base is not None and self.difference != 0 else None
-        if drop_zero and not self.same and round_half_up(ratio) == 0:
+        if drop_zero and not same and round_half_up(ratio) == 0:
             return None
         return ratio
 

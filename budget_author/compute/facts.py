@@ -110,10 +110,10 @@ _CACHE_KEY = "_datasets"
 def datasets_of(b: Budget) -> dict[str, list[Fact]]:
     """datasets(b), built once per Budget and kept in the instance's __dict__ (as Budget.project_index is).
     It remembers the model tuples it was built from: a model_copy with other facts builds its own."""
-    token = tuple(id(getattr(b, name)) for name in type(b).model_fields)
+    fields = tuple(getattr(b, name) for name in type(b).model_fields)  # kept, so that no id is reused
     cached = b.__dict__.get(_CACHE_KEY)
-    if cached is None or cached[0] != token:
-        cached = (token, datasets(b))
+    if cached is None or len(cached[0]) != len(fields) or any(a is not b_ for a, b_ in zip(cached[0], fields)):
+        cached = (fields, datasets(b))
         b.__dict__[_CACHE_KEY] = cached
     return cached[1]
 

@@ -32,7 +32,7 @@ from typing import Any, Callable, Union
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from budget_author.compute.compare import compare
+from budget_author.compute.compare import Comparison, compare
 from budget_author.compute.facts import Fact, select
 from budget_author.compute.names import Names
 from budget_author.compute.view import Figures
@@ -272,7 +272,11 @@ class NarrativeEngine:
                 totals[key] = totals.get(key, ZERO) + fact.amount
             return sum(1 for amount in totals.values() if amount != 0)
         if spec.zero is not None:
-            return all(not (self.operand(op, scope) or ZERO) for op in spec.zero)
+            def nought(value: Any) -> bool:
+                if isinstance(value, Comparison):  # a change: zero when both years are
+                    return not value.current and not value.prior
+                return not (value or ZERO)
+            return all(nought(self.operand(op, scope)) for op in spec.zero)
         raise ValueError("not a scalar expression")
 
     def path(self, dotted: str) -> Any:
@@ -324,7 +328,10 @@ class NarrativeEngine:
         scope.values[name] = c
         self._label(spec, scope, key)
         self._label(spec, scope, f"{key}_percent")
-        ratio = c.shown_ratio(zero_base=spec.zero_base, drop_zero=not spec.keep_zero)
+        money = self.style(scope, "money", spec.style)
+        # Unchanged as the sentence shows the change: in its own number format (0.00 万元, or to the 元)
+        same = c.difference == 0 if spec.format == "count" else money.shows_zero(abs(c.difference))
+        ratio = c.shown_ratio(zero_base=spec.zero_base, drop_zero=not spec.keep_zero, same=same)
         if ratio is None and spec.keep_zero and c.difference == 0:
             ratio = ZERO  # unchanged from a zero base: 下降0.00%, as keep_zero asks
         counted = spec.format == "count"  # a change of people or things, not of money
@@ -339,7 +346,7 @@ class NarrativeEngine:
             else:  # a row of the 变动原因 sheet
                 reason = clean_reason(self.b.reasons.get(reason_key, ""))
         return {
-            "same": c.difference == 0 if counted else c.same,
+            "same": same,
             "up": c.up,
             "zero_base": c.zero_base,
             "amount_verb": "增加" if c.up else "减少",
@@ -374,6 +381,11 @@ class NarrativeEngine:
         dataset = spec.dataset
         walked = [dataset, *(spec.datasets or [])]
         items: list[tuple[dict[str, str], Callable[[Fact], bool]]] = []
+
+        def filled(flt: dict[str, Any] | None, fields: dict[str, str]) -> dict[str, Any] | None:
+            """A loop's or item's filter with {code} / {key} … of this item and the enclosing ones filled in."""
+            return self._filled(flt, _Scope(scope.section, scope.prefix, parent=scope, item=fields))
+
         if spec.each == "codes":
             level = spec.level
             present: list[set[str]] = []
@@ -387,16 +399,16 @@ class NarrativeEngine:
             codes = sorted(set().union(*present))
             if spec.order == "current_first":  # this year's codes in code order, then last year's only
                 codes = sorted(present[0]) + sorted(set(codes) - present[0])
-            name_of = self.names.economic if dataset.endswith("economic") else self.names.functional
+            name_of = self.names.economic if dataset == "economic" else self.names.functional
             for code in codes:
                 fields = {"code": code, "key": code, "label": name_of(code), "name": name_of(code),
                           "class_name": name_of(code[:3]), "kuan_name": name_of(code[:5]) if level >= 5 else ""}
-                items.append((fields, lambda f, p=code, flt=spec.filter: f.dims["code"].startswith(p)
+                items.append((fields, lambda f, p=code, flt=filled(spec.filter, fields): f.dims["code"].startswith(p)
                               and select([f], flt) != []))
         elif spec.each == "items":
             for item in spec.items:
                 fields = {"key": item.key, "code": item.key, "label": item.label, "name": item.label, **item.words}
-                flt = {**(spec.filter or {}), **item.filter}
+                flt = {**(filled(spec.filter, fields) or {}), **(filled(item.filter, fields) or {})}
                 items.append((fields, lambda f, flt=flt: select([f], flt) != []))
         elif spec.each == "key_projects":  # the 重点项目 sheet's rows, in its order, each on its project
             for kp in self.b.key_projects:
@@ -405,13 +417,13 @@ class NarrativeEngine:
                 name = project.name if project is not None else ""
                 fields = {"key": kp.project, "code": getattr(project, "code", ""), "seq": getattr(project, "seq", ""),
                           "label": name, "name": name, "heading": kp.heading, "text": kp.text}
-                items.append((fields, lambda f, i=index, flt=spec.filter: f.dims.get("project") == i
+                items.append((fields, lambda f, i=index, flt=filled(spec.filter, fields): f.dims.get("project") == i
                               and select([f], flt) != []))
         else:  # projects, in sheet order; the loop dataset's facts carry the project's index
             for index, project in enumerate(self.b.projects):
                 fields = {"key": project.seq, "code": project.code, "seq": project.seq, "label": project.name,
                           "name": project.name}
-                items.append((fields, lambda f, i=index, flt=spec.filter: f.dims.get("project") == i
+                items.append((fields, lambda f, i=index, flt=filled(spec.filter, fields): f.dims.get("project") == i
                               and select([f], flt) != []))
         if spec.nonzero and spec.each != "codes":
             items = [(fields, predicate) for fields, predicate in items

@@ -56,7 +56,8 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
                 typed = texts.get(sub["texts"]) or []
                 if sub.get("catalogue") and purchase_catalogue:  # the 政府购买服务目录 sheet's table
                     catalogue = purchase_catalogue
-                paragraphs = [Markup.escape(t) for t in typed] or ([] if catalogue else [render(sub["default"])])
+                paragraphs = [Markup.escape(t) for t in typed] or (
+                    [] if catalogue or not sub.get("default") else [render(sub["default"])])
             else:
                 paragraphs = rendered(sub.get("paragraphs", []))
             blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", render(_title(sub["title"], n)), 3, bool(sub.get("toc")),

@@ -214,6 +214,11 @@ def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None
         for kind in ("sum", "count", "names"):
             if kind in spec:
                 check_filter(spec.get("filter"), spec[kind], here)
+        if "count" in spec:
+            dims = DIMENSIONS.get(spec["count"], {})
+            if spec.get("distinct") not in dims:
+                raise ProfileError(f"{here}: count 需要 distinct（数出哪一维度的不同取值），应为 "
+                                   f"{'、'.join(dims)} 之一，实为 {spec.get('distinct')!r}")
         if "each" in spec:
             datasets = [spec.get("dataset"), *spec.get("datasets", [])]
             for dataset in datasets:
@@ -221,7 +226,8 @@ def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None
                     raise ProfileError(f"{here}: 未知的数据集“{dataset}”；可用：{'、'.join(DIMENSIONS)}")
                 check_filter(spec.get("filter"), dataset, here)
             for index, item in enumerate(spec.get("items", [])):
-                check_filter(item.get("filter"), spec["dataset"], f"{here} items[{index}]")
+                for dataset in datasets:  # an item's filter restricts every dataset the loop walks
+                    check_filter(item.get("filter"), dataset, f"{here} items[{index}]")
             _check_figures(spec.get("figures", {}), here, spec["dataset"], styles)
         for operand_key in ("share", "zero"):
             for index, operand in enumerate(spec.get(operand_key, [])):
@@ -259,6 +265,15 @@ def validate(profile: Profile) -> None:
                     raise ProfileError(f"{where} formats: {kind} = “{style}”：键只能是 money 或 percent，"
                                        f"取值须是 [formats] 中的格式（{'、'.join(sorted(styles))}）")
             _check_figures(section.get("figures", {}), where, styles=styles)
+    places = {part["key"] for part in profile.settings["parts"]}
+    places |= {key for part in profile.settings["parts"] for section in part.get("sections", [])
+               for key in (section["key"], *(sub.get("key") for sub in section.get("subsections", [])))}
+    for index, form in enumerate(profile.settings.get("forms", [])):
+        if form.get("place") not in places:
+            raise ProfileError(f"{path} forms[{index}]: place = “{form.get('place')}” 不是任何部分或节的 key；"
+                               f"可用：{'、'.join(sorted(p for p in places if p))}")
+        if form.get("money") and form["money"] not in styles:
+            raise ProfileError(f"{path} forms[{index}]: money = “{form['money']}” 不是 [formats] 中的格式")
     from budget_author.workbook.layout import validate_workbook
 
     validate_workbook(profile.workbook, profile.folder / "workbook.toml")

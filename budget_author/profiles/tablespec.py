@@ -361,6 +361,8 @@ def check_filter(flt: Any, dataset: str | None, where: str, dimensions: Dimensio
             raise ProfileError(f"{where}: 数据集“{dataset}”没有维度“{dim}”；可用：{'、'.join(dims)}")
         allowed = dims[dim]
         values = wanted if isinstance(wanted, list) else [wanted]
+        if dim == "code" and any(not isinstance(v, str) for v in values):
+            raise ProfileError(f"{where}: 维度“code”的取值是文字，须加引号（如 code = \"2080109\"），实为 {wanted!r}")
         if allowed is not None:
             for value in values:
                 if isinstance(value, str) and "{" in value:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from budget_author.compute import aggregate as A
+from budget_author.compute.facts import datasets_of, select
 from budget_author.issues import Issue, issue
 from budget_author.money import round_half_up, to_wan
 from budget_author.rules.base import Context, rule, wan
@@ -43,10 +44,10 @@ def check_prior_items(ctx: Context) -> Iterator[Issue]:
         known = {f.code for f in comparison.expenditure}
         flt = wanted.get("filter", {})
         missing: dict[str, int] = {}
-        for fact in b.expenditure:
-            if fact.amount and all(getattr(fact, dim) in (v if isinstance(v, list) else [v])
-                                   for dim, v in flt.items()) and fact.code not in known:
-                missing.setdefault(fact.code, fact.row)
+        # the filter is on the facts' dimensions (nature from the unit type, carry_kind as read), as validated
+        for line, fact in zip(b.expenditure, datasets_of(b)["expenditure"]):
+            if fact.amount and select([fact], flt) and line.code not in known:
+                missing.setdefault(line.code, line.row)
         for code, row in sorted(missing.items()):
             yield issue("PRIOR_ITEM_MISSING", ctx.at("expenditure", "code", row), code=code,
                         name=ctx.names.functional(code), comparison=wanted["comparison"],
