@@ -89,6 +89,10 @@ def test_a_figure_name_a_sentence_cannot_reach_is_an_error(profile_copy):
     ('"projects.count" = {count = "projects", distinct = "project",', '"projects.count" = {count = "projects", distinct = "projekt",', "distinct"),
     ('place = "十"', 'place = "十一十"', "place"),
     ('filter = {figure = "income_total"}', 'filter = {figure = "income_total", code = 2080109}', "code"),
+    ('"gpb.share" = {share = ["gpb.amount", "一.income.total"]}', '"gpb.share" = {share = ["gpb.amout", "一.income.total"]}',
+     "gpb.amout"),
+    ('"gpb.share" = {share = ["gpb.amount", "一.income.total"]}', '"gpb.share" = {share = ["gpb.amount", "一.income.totl"]}',
+     "income.totl"),
 ])
 def test_more_typos_fail_at_load(profile_copy, old, new, word):
     folder = profile_copy()

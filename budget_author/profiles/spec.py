@@ -238,6 +238,34 @@ def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None
                 _check_figures({operand_key: spec[operand_key]}, here, styles=styles)
 
 
+def _check_names(figures: dict[str, Any], where: str, visible: set[str], sections: dict[str, set[str]]) -> set[str]:
+    """Every figure an operand names exists when it is evaluated: an earlier figure of this loop item or of the
+    enclosing section (in declaration order), or `<earlier section>.<name>`. Returns the names defined here."""
+    defined: set[str] = set()
+
+    def known(ref: str) -> bool:
+        if ref in visible or ref in defined:
+            return True
+        head, _, rest = ref.partition(".")
+        return bool(rest) and head in sections and rest in sections[head]
+
+    for name, spec in figures.items():
+        if not isinstance(spec, dict):
+            continue
+        refs = [*spec.get("share", []), *spec.get("zero", []),
+                *(spec[key] for key in ("change", "prior", "length") if key in spec)]
+        for ref in refs:
+            if isinstance(ref, str) and not known(ref):
+                raise ProfileError(f"{where} figures.{name}: 引用的数字“{ref}”在它之前没有定义（本节前面的数字、"
+                                   f"循环中前面的数字，或“前面的节.数字”）")
+            if isinstance(ref, dict):
+                _check_names({name: ref}, where, visible | defined, sections)
+        if "each" in spec:
+            _check_names(spec.get("figures", {}), f"{where} figures.{name}", visible | defined, sections)
+        defined.add(name)
+    return defined
+
+
 def validate(profile: Profile) -> None:
     try:
         Settings.model_validate(profile.settings)
@@ -265,6 +293,11 @@ def validate(profile: Profile) -> None:
                     raise ProfileError(f"{where} formats: {kind} = “{style}”：键只能是 money 或 percent，"
                                        f"取值须是 [formats] 中的格式（{'、'.join(sorted(styles))}）")
             _check_figures(section.get("figures", {}), where, styles=styles)
+    for part in profile.settings["parts"]:
+        sections: dict[str, set[str]] = {}
+        for section in part.get("sections", []):
+            where = f"{path}: parts（{part['key']}）节“{section['key']}”"
+            sections[section["key"]] = _check_names(section.get("figures", {}), where, set(), sections)
     places = {part["key"] for part in profile.settings["parts"]}
     places |= {key for part in profile.settings["parts"] for section in part.get("sections", [])
                for key in (section["key"], *(sub.get("key") for sub in section.get("subsections", [])))}
