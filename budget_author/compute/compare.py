@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from budget_author.display import change_percent
 from budget_author.money import round_half_up, to_wan
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,7 @@ class Comparison:
     @property
     def ratio(self) -> Decimal | None:
         """|change| / prior × 100, exact; None on a zero base (no percentage to speak of)."""
-        if self.prior == 0:
-            return None
-        return abs(self.difference) / self.prior * HUNDRED
+        return change_percent(abs(self.difference), self.prior)
 
     def shown_ratio(self, *, zero_base: Decimal | None = None, drop_zero: bool = True,
                     same: bool | None = None) -> Decimal | None:
