@@ -101,3 +101,43 @@ def test_more_typos_fail_at_load(profile_copy, old, new, word):
     (folder / "profile.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ProfileError, match=word):
         load_profile("copy")
+
+
+# Checks that used to fail only at build time (a KeyError or AttributeError, exit 70) now fail at load.
+@pytest.mark.parametrize("old, new, words", [
+    ('floor_area = {value = "assets.floor_area"', 'floor_area = {value = "assets.floor_aera"', ("value", "floor_aera", "floor_area")),
+    ('floor_area = {value = "assets.floor_area"', 'floor_area = {value = "asset.floor_area"', ("asset", "assets")),
+    ('figures = {amount = {sum = "expenditure", key = "class.{code}"}}',
+     'figures = {amount = {sum = "expenditure", key = "class.{cod}"}}', ("{cod}", "{code}", "key")),
+    ('document_title = "{year}年度单位预算公开"', 'document_title = "{yaer}年度单位预算公开"', ("document_title", "{yaer}")),
+    ('document_title = "{year}年度单位预算公开"', 'document_title = "{year年度单位预算公开"', ("document_title", "花括号")),
+    ('title = "{region}{level}预算部门（单位）项目支出绩效目标表"', 'title = "{regoin}{level}预算部门（单位）项目支出绩效目标表"',
+     ("forms[0] title", "{regoin}")),
+    ('{label = "中央财政资金", key = "central", prefix = "其中："}', '{label = "中央财政资金", key = "centrl", prefix = "其中："}',
+     ("fund_rows[0]", "centrl", "central")),
+    ('{label = "项目概况", key = "overview"}', '{label = "项目概况", key = "overveiw"}', ("text_rows[0]", "overveiw")),
+    ('chart_loop = "五.classes"', 'chart_loop = "五.clases"', ("chart_loop", "五.clases")),
+    ('chart_loop = "五.classes"', 'chart_loop = "classes"', ("chart_loop",)),
+])
+def test_placeholders_paths_and_form_rows_fail_at_load(profile_copy, old, new, words):
+    folder = profile_copy()
+    text = (folder / "profile.toml").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "profile.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile("copy")
+    message = str(caught.value)
+    assert "profile.toml" in message
+    for word in words:
+        assert word in message
+
+
+def test_an_unknown_placeholder_in_a_table_text_fails_at_load(profile_copy):
+    folder = profile_copy()
+    text = (folder / "tables.toml").read_text(encoding="utf-8")
+    (folder / "tables.toml").write_text(text.replace('{text = "{year}年预算数", children = [',
+                                                     '{text = "{yr}年预算数", children = [', 1), encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile("copy")
+    message = str(caught.value)
+    assert "tables.toml" in message and "{yr}" in message and "columns" in message and "{year}" in message

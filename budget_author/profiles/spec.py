@@ -175,6 +175,72 @@ def _explain(errors: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# ---------------------------------------------------------------- placeholders and paths
+# The fields each kind of profile text is formatted with ({year}, {unit}, …): a placeholder not
+# among them would fail at build time, so it fails when the profile is loaded.
+DOCUMENT_FIELDS = frozenset({"year", "unit"})  # document_title, part titles (compute/report.py)
+RUNNING_HEAD_FIELDS = frozenset({"unit", "title"})
+TABLE_LABEL_FIELDS = frozenset({"number", "numeral", "title"})  # table_label, table_toc
+EMPTY_NOTE_FIELDS = frozenset({"year", "prior_year", "unit", "unit_code", "title"})
+SECTION_TITLE_FIELDS = frozenset({"year", "prior_year"})  # compute/sentences._title
+FORM_FIELDS = frozenset({"region", "level", "year", "unit", "dept"})  # compute/forms.py
+# What each narrative loop's items carry (compute/narrative.Engine.each); an item of `items` adds its own words.
+LOOP_FIELDS = {
+    "codes": frozenset({"code", "key", "label", "name", "class_name", "kuan_name"}),
+    "items": frozenset({"key", "code", "label", "name"}),
+    "projects": frozenset({"key", "code", "seq", "label", "name"}),
+    "key_projects": frozenset({"key", "code", "seq", "label", "name", "heading", "text"}),
+}
+
+
+def placeholders(text: str) -> set[str]:
+    """The field names of a str.format template ("{code}年" → {"code"}); ValueError on unbalanced braces."""
+    from string import Formatter
+
+    return {name.split(".")[0].split("[")[0] for _, name, _, _ in Formatter().parse(text) if name is not None}
+
+
+def check_placeholders(text: Any, allowed: frozenset[str], where: str) -> None:
+    if not isinstance(text, str) or "{" not in text and "}" not in text:
+        return
+    try:
+        names = placeholders(text)
+    except ValueError:
+        raise ProfileError(f"{where} = “{text}”: 花括号不成对（要印出花括号本身请写成 {{{{ 或 }}}}）") from None
+    unknown = sorted(names - allowed)
+    if unknown:
+        raise ProfileError(f"{where} = “{text}”: 未知的占位符 {{{unknown[0]}}}；这里可用："
+                           f"{'、'.join('{' + name + '}' for name in sorted(allowed)) or '（无）'}")
+
+
+def check_value_path(dotted: str, where: str) -> None:
+    """A `value` figure's path (assets.floor_area) walks the model's fields or properties from Budget."""
+    import types
+    import typing
+
+    from budget_author.model import Budget
+
+    cls: Any = Budget
+    walked: list[str] = []
+    for part in dotted.split("."):
+        fields = getattr(cls, "model_fields", None)
+        if fields is None:
+            raise ProfileError(f"{where}: value = “{dotted}”：“{'.'.join(walked)}”不是可以再往下取的对象")
+        if part in fields:
+            annotation = fields[part].annotation
+            if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # X | None → X
+                annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+            cls = annotation
+        elif isinstance(getattr(cls, part, None), property):
+            cls = typing.get_type_hints(getattr(cls, part).fget).get("return")
+        else:
+            known = sorted([*fields, *(n for n in dir(cls) if isinstance(getattr(cls, n, None), property)
+                                       and not n.startswith("_") and not n.startswith("model_"))])
+            raise ProfileError(f"{where}: value = “{dotted}”：{'.'.join(walked) or 'Budget'} 没有“{part}”；"
+                               f"可用：{'、'.join(known)}")
+        walked.append(part)
+
+
 # ---------------------------------------------------------------- tables.toml
 # The filter check of the table specs, for other parts of a profile that filter datasets too.
 from budget_author.profiles.tablespec import check_filter  # noqa: E402,F401
@@ -196,9 +262,11 @@ def validate_tables(profile: Profile) -> None:
 
 
 def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None = None,
-                   styles: frozenset[str] = frozenset({"money", "percent"})) -> None:
+                   styles: frozenset[str] = frozenset({"money", "percent"}),
+                   fields: frozenset[str] = frozenset()) -> None:
     """Every dataset and filter a narrative figure names, against the declared dimensions; every number
-    format it names, against the profile's [formats]."""
+    format it names, against the profile's [formats]; every {placeholder} in a filter, key or text subject,
+    against the fields of the enclosing loops; every `value` path, against the model."""
     from budget_author.compute.facts import DIMENSIONS
 
     for name, spec in figures.items():
@@ -208,6 +276,14 @@ def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None
             raise ProfileError(f"{here}: 数字名中的“{clash[0]}”与模板中字典的方法同名，句子里取不到它；请换一个名字")
         if not isinstance(spec, dict):
             continue
+        if isinstance(spec.get("value"), str):
+            check_value_path(spec["value"], here)
+        check_placeholders(spec.get("key"), fields, f"{here} key")
+        for dim, value in (spec.get("filter") or {}).items():
+            check_placeholders(value, fields, f"{here} filter.{dim}")
+        for ref_key in ("text", "reason"):
+            if isinstance(spec.get(ref_key), dict):
+                check_placeholders(spec[ref_key].get("subject"), fields, f"{here} {ref_key}.subject")
         for key in ("style", "percent_style"):
             if spec.get(key) is not None and spec[key] not in styles:
                 raise ProfileError(f"{here}: {key} = “{spec[key]}” 不是 [formats] 中的格式；可用：{'、'.join(sorted(styles))}")
@@ -225,17 +301,24 @@ def _check_figures(figures: dict[str, Any], where: str, loop_dataset: str | None
                 if dataset not in DIMENSIONS:
                     raise ProfileError(f"{here}: 未知的数据集“{dataset}”；可用：{'、'.join(DIMENSIONS)}")
                 check_filter(spec.get("filter"), dataset, here)
+            inner = fields | LOOP_FIELDS.get(spec["each"], frozenset())
+            if spec["each"] == "items":  # every item's own words (its filter may use them)
+                words = [frozenset(item.get("words", {})) for item in spec.get("items", [])]
+                inner |= frozenset.intersection(*words) if words else frozenset()
             for index, item in enumerate(spec.get("items", [])):
                 for dataset in datasets:  # an item's filter restricts every dataset the loop walks
                     check_filter(item.get("filter"), dataset, f"{here} items[{index}]")
-            _check_figures(spec.get("figures", {}), here, spec["dataset"], styles)
+                for dim, value in (item.get("filter") or {}).items():
+                    check_placeholders(value, inner | frozenset(item.get("words", {})),
+                                       f"{here} items[{index}] filter.{dim}")
+            _check_figures(spec.get("figures", {}), here, spec["dataset"], styles, inner)
         for operand_key in ("share", "zero"):
             for index, operand in enumerate(spec.get(operand_key, [])):
                 if isinstance(operand, dict):
-                    _check_figures({f"{operand_key}[{index}]": operand}, here, styles=styles)
+                    _check_figures({f"{operand_key}[{index}]": operand}, here, styles=styles, fields=fields)
         for operand_key in ("change", "prior"):
             if isinstance(spec.get(operand_key), dict):
-                _check_figures({operand_key: spec[operand_key]}, here, styles=styles)
+                _check_figures({operand_key: spec[operand_key]}, here, styles=styles, fields=fields)
 
 
 def _check_names(figures: dict[str, Any], where: str, visible: set[str], sections: dict[str, set[str]]) -> set[str]:
@@ -264,6 +347,35 @@ def _check_names(figures: dict[str, Any], where: str, visible: set[str], section
             _check_names(spec.get("figures", {}), f"{where} figures.{name}", visible | defined, sections)
         defined.add(name)
     return defined
+
+
+def _check_chart_loop(settings: dict[str, Any], where: str) -> None:
+    """chart_loop = "节.循环": a loop of that narrative section whose items have amount and share."""
+    where_to = settings["chart_loop"]
+    section_key, _, loop = where_to.partition(".")
+    sections = {section["key"]: section for part in settings["parts"] for section in part.get("sections", [])}
+    spec = sections.get(section_key, {}).get("figures", {}).get(loop)
+    if not isinstance(spec, dict) or "each" not in spec or not {"amount", "share"} <= set(spec.get("figures", {})):
+        raise ProfileError(f"{where} = “{where_to}”：应为“节的 key.循环数字名”，且这个循环的每一项有 amount 和 share "
+                           f"两个数字（结构图按它画）")
+
+
+def _check_form(form: dict[str, Any], where: str) -> None:
+    """Placeholders of a form's texts; each fund row and text row names a field of the form's data."""
+    from budget_author.model import PerfForm, PerfFunds, UnitPerfForm
+
+    for key in ("title", "subtitle", "heading"):
+        check_placeholders(form.get(key), FORM_FIELDS, f"{where} {key}")
+    funds = PerfFunds if form.get("kind") == "project" else UnitPerfForm
+    for index, row in enumerate(form.get("fund_rows", [])):
+        if row.get("key") not in funds.model_fields:
+            raise ProfileError(f"{where} fund_rows[{index}]: key = “{row.get('key')}” 不是资金栏目；可用："
+                               f"{'、'.join(k for k, f in funds.model_fields.items() if 'Decimal' in str(f.annotation))}")
+    texts = [k for k, f in PerfForm.model_fields.items() if f.annotation is str]
+    for index, row in enumerate(form.get("text_rows", [])):
+        if row.get("key") not in texts:
+            raise ProfileError(f"{where} text_rows[{index}]: key = “{row.get('key')}” 不是绩效目标表的文字栏目；"
+                               f"可用：{'、'.join(texts)}")
 
 
 def validate(profile: Profile) -> None:
@@ -301,6 +413,21 @@ def validate(profile: Profile) -> None:
     places = {part["key"] for part in profile.settings["parts"]}
     places |= {key for part in profile.settings["parts"] for section in part.get("sections", [])
                for key in (section["key"], *(sub.get("key") for sub in section.get("subsections", [])))}
+    settings = profile.settings
+    for key, allowed in (("document_title", DOCUMENT_FIELDS), ("running_head", RUNNING_HEAD_FIELDS),
+                         ("table_label", TABLE_LABEL_FIELDS), ("table_toc", TABLE_LABEL_FIELDS),
+                         ("empty_note", EMPTY_NOTE_FIELDS)):
+        check_placeholders(settings.get(key), allowed, f"{path}: {key}")
+    for part in settings["parts"]:
+        check_placeholders(part.get("title"), DOCUMENT_FIELDS, f"{path}: parts（{part['key']}）title")
+        for section in part.get("sections", []):
+            for sub_index, sub in enumerate([section, *section.get("subsections", [])]):
+                at = f"{path}: parts（{part['key']}）节“{section['key']}”" + (f" subsections[{sub_index - 1}]" if sub_index else "")
+                check_placeholders(sub.get("title"), SECTION_TITLE_FIELDS, f"{at} title")
+    if settings.get("chart_loop"):
+        _check_chart_loop(settings, f"{path}: chart_loop")
+    for index, form in enumerate(settings.get("forms", [])):
+        _check_form(form, f"{path} forms[{index}]")
     for index, form in enumerate(profile.settings.get("forms", [])):
         if form.get("place") not in places:
             raise ProfileError(f"{path} forms[{index}]: place = “{form.get('place')}” 不是任何部分或节的 key；"

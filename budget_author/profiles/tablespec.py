@@ -452,6 +452,26 @@ def _check_cycles(value_leaves: list[Column], where: str) -> None:
         visit(key, [])
 
 
+# The fields a table's texts are formatted with (compute/tables.TableInputs.text and its callers):
+# the document's, and a row's own (its code, name, numbering, project) where the text is a row's.
+TABLE_TEXT_FIELDS = frozenset({"year", "prior_year", "unit", "unit_code", "title", "code", "name", "numeral",
+                               "index", "label", "seq"})
+
+
+def _check_texts(raw: Any, where: str, path: str = "") -> None:
+    """Every {placeholder} in any text of the table, against TABLE_TEXT_FIELDS."""
+    from budget_author.profiles.spec import check_placeholders
+
+    if isinstance(raw, Mapping):
+        for key, value in raw.items():
+            _check_texts(value, where, f"{path}.{key}" if path else str(key))
+    elif isinstance(raw, (list, tuple)):
+        for index, value in enumerate(raw):
+            _check_texts(value, where, f"{path}[{index}]")
+    elif isinstance(raw, str):
+        check_placeholders(raw, TABLE_TEXT_FIELDS, f"{where} {path}")
+
+
 def validate_table(raw: Mapping[str, Any], where: str, dimensions: Dimensions | None = None) -> TableSpec:
     """One table of tables.toml → its TableSpec, or a ProfileError naming `where` and the key."""
     if dimensions is None:
@@ -460,6 +480,7 @@ def validate_table(raw: Mapping[str, Any], where: str, dimensions: Dimensions | 
         spec = TableSpec.model_validate(dict(raw))
     except ValidationError as exc:
         raise ProfileError(f"{where}:\n{_explain(exc.errors())}") from None
+    _check_texts(raw, where)
     sides = spec.all_sides()
     for index, side in enumerate(sides):
         _check_side(side, where if len(sides) == 1 else f"{where} sides[{index}]", dimensions)
