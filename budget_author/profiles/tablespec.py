@@ -454,7 +454,7 @@ def _check_cycles(value_leaves: list[Column], where: str) -> None:
 
 # The fields a table's texts are formatted with (compute/tables.TableInputs.text and its callers):
 # the document's, and a row's own (its code, name, numbering, project) where the text is a row's.
-TABLE_TEXT_FIELDS = frozenset({"year", "prior_year", "unit", "unit_code", "title", "code", "name", "numeral",
+TABLE_TEXT_FIELDS = frozenset({"year", "prior_year", "unit", "unit_code", "title", "number", "code", "name", "numeral",
                                "index", "label", "seq"})
 
 
