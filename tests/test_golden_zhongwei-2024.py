@@ -173,8 +173,7 @@ def form_as_printed(view) -> dict:
     reference text has U+F052 there (a Wingdings tick, as extracted); an unticked one by □ in both."""
     funds = {"年度资金总额": f"{view.year_total}万元" if view.year_total else ""}
     for prefix, label, _, year in view.funds:
-        funds[f"其中：{label}" if not prefix or prefix == "其中：" else f"{prefix}{label}"] = f"{year}万元" if year else ""
-    funds["其他资金"] = ""
+        funds[f"{prefix}{label}"] = f"{year}万元" if year else ""
     rows, level1, level2 = [], "", ""
     for row in view.indicators:
         level1 = row.level1 or level1

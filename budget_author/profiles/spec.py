@@ -145,7 +145,7 @@ class Settings(_Strict):
     table_label: str
     table_toc: str
     empty_note: str
-    chart_title: str
+    chart_title: str = ""  # the structure chart's caption (with chart_loop)
     chart_loop: str = ""
     cover: bool = True
     toc: bool = True

@@ -70,7 +70,7 @@ def _placed(report: Report, blocks: list[NarrativeBlock]) -> list[ChartBlock]:
         if block.chart:
             chart = Markup(structure_chart_svg(
                 [Slice(c.label, c.amount, c.share, c.fraction) for c in report.chart],
-                title=report.profile["chart_title"],
+                title=report.profile.get("chart_title", ""),
             ))
         placed.append(ChartBlock(block.anchor, block.title, block.level, block.toc, block.paragraphs, chart,
                                  block.places, block.catalogue))
