@@ -8,16 +8,15 @@ a new difference fails, and so does a listed one that no longer occurs.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import subprocess
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from golden_align import align_figures, squeeze
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 NAMES = ["datong-2024", "fenyang-2025"]
@@ -30,17 +29,6 @@ def transcript(name: str) -> dict:
 
 def expected_differences() -> list[dict]:
     return json.loads((GOLDEN / "expected_differences.json").read_text(encoding="utf-8"))
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def numeric(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.replace(",", "").rstrip("%"))
-    except InvalidOperation:
-        return None
 
 
 def is_figure(text: str) -> bool:
@@ -113,13 +101,7 @@ def compare_narrative(name: str, ref: dict, report, text: str) -> list[dict]:
         for figure in sentence["figures"]:
             by_section.setdefault(sentence["section"], []).append((figure["figure"], sentence["sentence"]))
     for section, theirs in by_section.items():
-        mine = figures_in(sections[section])
-        matcher = difflib.SequenceMatcher(a=[numeric(f) for f, _ in theirs], b=[numeric(f) for f in mine],
-                                          autojunk=False)
-        matched = {}
-        for block in matcher.get_matching_blocks():
-            for k in range(block.size):
-                matched[block.a + k] = mine[block.b + k]
+        matched = align_figures([f for f, _ in theirs], figures_in(sections[section]))
         for index, (figure, sentence) in enumerate(theirs):
             ours = matched.get(index)
             if ours != figure:

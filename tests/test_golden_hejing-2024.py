@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EXAMPLES
+from golden_align import squeeze
 
 NAME = "hejing-2024"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -27,10 +28,6 @@ KINDS = {"slip", "wording", "name", "format", "layout", "total"}
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?%?")
 SECTION = re.compile(r"^([一二三四五六七八九十]+)、")
 SUBSECTION = re.compile(r"^（([一二三四五六七八九十]+)）")
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", str(text))
 
 
 def transcript() -> dict:

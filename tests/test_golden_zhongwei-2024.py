@@ -10,15 +10,14 @@ slips (study §3.4) belong in that list, never in the code.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLES
+from golden_align import align_figures, squeeze
 
 NAME = "zhongwei-2024"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -27,17 +26,6 @@ NUMERALS = "一二三四五六七八"
 NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 TICK = "\uf052"  # the reference text's tick (Wingdings, private use area)
 KINDS = {"name", "written two ways", "total", "wording", "format", "code"}
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", str(text))
-
-
-def numeric(text: str) -> Decimal | None:
-    try:
-        return Decimal(text.rstrip("%"))
-    except InvalidOperation:
-        return None
 
 
 @pytest.fixture(scope="module")
@@ -138,13 +126,7 @@ def compare_figures(part: str, sentences: list[dict], sections: dict[str, str]) 
         for figure in sentence["figures"]:
             by_section[sentence["section"]].append((figure["figure"], sentence["sentence"]))
     for section, theirs in by_section.items():
-        mine = figures_in(sections.get(section, ""))
-        matcher = difflib.SequenceMatcher(a=[numeric(f) for f, _ in theirs], b=[numeric(f) for f in mine],
-                                          autojunk=False)
-        matched = {}
-        for block in matcher.get_matching_blocks():
-            for k in range(block.size):
-                matched[block.a + k] = mine[block.b + k]
+        matched = align_figures([f for f, _ in theirs], figures_in(sections.get(section, "")))
         for index, (figure, sentence) in enumerate(theirs):
             if matched.get(index) != figure:
                 diffs.append({"where": f"{part}{section} {sentence[:30]}", "reference": figure,
