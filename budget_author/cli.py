@@ -453,3 +453,13 @@ def redline_lines_of(changes) -> list[str]:
     from budget_author.manifest import redline_lines
 
     return redline_lines(changes)
+
+
+def _register_web() -> None:
+    """`serve`, `units …`, `users …`: the web version (budget_author/web/; its packages are the [web] extra)."""
+    from budget_author.web.commands import register
+
+    register(cli)
+
+
+_register_web()
