@@ -98,7 +98,7 @@ class Web:
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True)
         self.templates.filters.update(local=_local, size=_size)
-        self.templates.globals.update(version=__version__, STATUSES=STATUSES, STATE_LABELS=STATE_LABELS,
+        self.templates.globals.update(tool_version=__version__, STATUSES=STATUSES, STATE_LABELS=STATE_LABELS,
                                       ACTIONS=ACTIONS, role_label=role_label,
                                       profile_label=lambda name: profiles.BUILT_IN.get(name, name))
 
@@ -253,8 +253,15 @@ class Web:
                                    .order_by(Version.number.desc())))
         latest = versions[0] if versions else None
         published = db.get(Version, unit.published_version_id) if unit.published_version_id else None
+        returned = None  # the last return the clerk has not answered yet by a new submission
+        for version in versions:
+            if version.state in (SUBMITTED, PUBLISHED):
+                break
+            if version.state == RETURNED:
+                returned = version
+                break
         return self.page(request, "unit.html", status, user=user, unit=unit, versions=versions, latest=latest,
-                         status_key=unit_status(latest), published=published, error=error,
+                         status_key=unit_status(latest), published=published, error=error, returned=returned,
                          can_upload=user.role == CLERK, limit=_size(self.upload_limit))
 
     @property

@@ -9,7 +9,7 @@
     var input = zone.querySelector("input[type=file]");
     var shown = zone.querySelector("[data-file-name]");
     var showName = function () {
-      shown.textContent = input.files.length ? "已选择：" + input.files[0].name : "";
+      shown.textContent = input.files.length ? "已选择：" + input.files[0].name : "还没有选择文件";
     };
     ["dragenter", "dragover"].forEach(function (name) {
       zone.addEventListener(name, function (event) { event.preventDefault(); zone.classList.add("over"); });
