@@ -2,6 +2,8 @@
 # The project's two set-up-and-run commands (see README):
 #   bash tasks.sh example   install what is needed, build the example PDFs into out/
 #   bash tasks.sh test      install what is needed, run the test suite
+#   bash tasks.sh serve     install what is needed, start the web version (`budget-author serve`; options pass on,
+#                           e.g. bash tasks.sh serve --host 0.0.0.0 --port 8000 --data /srv/budget-author-data)
 # Both install system packages (CJK fonts, HarfBuzz subsetter, Pango, poppler,
 # LibreOffice for the workbook test) with apt when missing, and the Python
 # package with its dependencies into .venv.
@@ -9,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
-TEST_PACKAGES=(libreoffice-calc-nogui chromium)  # chromium: tests/test_html_browser.py opens the --html page
+TEST_PACKAGES=(libreoffice-calc-nogui chromium)  # chromium: tests/test_html_browser.py, tests/test_web_browser.py
 VENV=.venv
 
 as_root() {
@@ -60,8 +62,14 @@ case "${1:-}" in
     shift
     "$VENV/bin/python" -m pytest "$@"
     ;;
+  serve)
+    ensure_packages "${SYSTEM_PACKAGES[@]}"
+    ensure_venv
+    shift
+    exec "$VENV/bin/budget-author" serve "$@"
+    ;;
   *)
-    echo "用法：bash tasks.sh example | test" >&2
+    echo "用法：bash tasks.sh example | test | serve" >&2
     exit 2
     ;;
 esac

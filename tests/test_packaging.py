@@ -32,6 +32,11 @@ def test_wheel_contains_data_templates_and_styles(wheel):
         "budget_author/profiles/shanxi/tables.toml",
         "budget_author/styles/print.css",
         "budget_author/cli.py",
+        "budget_author/web/templates/version.html",  # `serve`: templates, script, styles and migrations
+        "budget_author/web/static/app.js",
+        "budget_author/web/static/style.css",
+        "budget_author/web/migrations/env.py",
+        "budget_author/web/migrations/versions/0001_initial_schema.py",
     ):
         assert required in names, required
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

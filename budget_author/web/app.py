@@ -75,7 +75,9 @@ def _local(value: dt.datetime | None) -> str:
 
 
 def _size(value: int) -> str:
-    return f"{value / 1024 / 1024:.1f} MB" if value >= 1024 * 1024 else f"{max(1, round(value / 1024))} KB"
+    if value >= 1024 * 1024:
+        return f"{value / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(value / 1024))} KB"
 
 
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
@@ -231,7 +233,7 @@ class Web:
             request.session.clear()
             request.session.update(uid=user.id, sv=user.session_version)
             security.csrf_token(request.session)
-            self.audit(db, user, "login", user.unit, detail=ip)
+            self.audit(db, user, "login", user.unit, detail=f"来自 {ip}")
         return RedirectResponse("/", 303)
 
     async def logout(self, request: Request) -> Response:
