@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from budget_author.cli_zh import ZhChoice, ZhGroup, ZhIntRange, ZhPath, ZhProfile
+from budget_author.cli_zh import ZhChoice, ZhCommand, ZhGroup, ZhIntRange, ZhPath, ZhProfile
 
 DEFAULT_DATA = "budget-author-data"
 MISSING = ("网页版需要额外的 Python 组件（Starlette、uvicorn、SQLAlchemy 等）。请运行 bash tasks.sh serve，"
@@ -25,9 +25,9 @@ ACCOUNT_HELP = """\b
   0  完成
   2  输入有误（单位代码不存在、用户名已存在、CSV 中有错误的行等），什么都没有改"""
 
-data_option = click.option("--data", "data_dir", default=DEFAULT_DATA, show_default=True, metavar="文件夹",
+data_option = click.option("--data", "data_dir", default=DEFAULT_DATA, metavar="文件夹",
                            type=ZhPath(file_okay=False, path_type=Path),
-                           help="数据文件夹：数据库、上传的填报表和生成的文件（与 serve 的 --data 相同）。")
+                           help=f"数据文件夹：数据库、上传的填报表和生成的文件（与 serve 的 --data 相同；默认 {DEFAULT_DATA}）。")
 
 
 def _web():
@@ -49,10 +49,10 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
-@click.command("serve", epilog=SERVE_HELP)
-@click.option("--host", default="127.0.0.1", show_default=True, metavar="地址",
-              help="监听的地址。只在本机使用时为 127.0.0.1；让各单位的电脑访问时用 0.0.0.0 或本机的内网地址。")
-@click.option("--port", default=8000, show_default=True, type=ZhIntRange(1, 65535), metavar="端口", help="监听的端口。")
+@click.command("serve", cls=ZhCommand, epilog=SERVE_HELP)
+@click.option("--host", default="127.0.0.1", metavar="地址",
+              help="监听的地址（默认 127.0.0.1：只有本机能访问）；让各单位的电脑访问时用 0.0.0.0 或本机的内网地址。")
+@click.option("--port", default=8000, type=ZhIntRange(1, 65535), metavar="端口", help="监听的端口（默认 8000）。")
 @data_option
 def serve_command(host: str, port: int, data_dir: Path) -> None:
     """启动网页版：各单位的财务人员用浏览器登录、上传填报表、查看问题和生成的文件、提交审核；
@@ -88,7 +88,7 @@ def units_group() -> None:
 @click.argument("name", metavar="单位名称")
 @click.option("--region", required=True, metavar="地区", help="单位所在的地区，如 汾阳市；审核人员按地区审核。")
 @click.option("--year", required=True, type=ZhIntRange(2000, 2100), metavar="年度", help="预算年度，如 2025。")
-@click.option("--profile", type=ZhProfile(), default="shanxi", show_default=True, metavar="标准", help="公开标准。")
+@click.option("--profile", type=ZhProfile(), default="shanxi", metavar="标准", help="公开标准（默认 shanxi）。")
 @data_option
 def units_add(code: str, name: str, region: str, year: int, profile: str, data_dir: Path) -> None:
     """登记一个单位。"""
