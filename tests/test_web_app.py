@@ -531,6 +531,19 @@ def _version(site, number: int, unit_code: str = "141101") -> Version:
                                                     Version.number == number))
 
 
+def test_the_admin_sees_every_region_and_can_narrow_to_one(site):
+    admin = client_for(site, "admin")
+    everything = admin.get("/review").text
+    assert "汾阳市社会保险中心" in everything and "大同市社会保险中心" in everything
+    assert '<option value="大同市">' in everything
+    one = admin.get("/review", params={"region": "大同市"}).text
+    assert "大同市社会保险中心" in one and "汾阳市社会保险中心" not in one
+    rows = admin.get("/review/status.csv", params={"region": "大同市"}).content.decode("utf-8-sig").splitlines()
+    assert len(rows) == 2 and rows[1].startswith("140201,大同市社会保险中心")
+    assert admin.get("/audit").status_code == 200
+    assert admin.get("/", follow_redirects=False).headers["location"] == "/review"
+
+
 def test_accounts_hash_passwords_with_argon2(site):
     with open_database(site["folder"])() as session:
         user = session.scalar(select(User).where(User.username == "clerk1"))

@@ -256,3 +256,10 @@ def test_the_sign_in_page(browser, server, shots):
     expect(page.locator(".alert.error")).to_contain_text("用户名或密码不正确")
     page.screenshot(path=shots / "login.png")
     context.close()
+
+
+def test_a_second_serve_on_the_same_data_folder_is_refused(server):
+    result = subprocess.run([sys.executable, "-m", "budget_author", "serve", "--port", str(_free_port()),
+                             "--data", str(server["folder"] / "data")], cwd=ROOT, capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert "另一个 budget-author serve 正在使用数据文件夹" in result.stderr.decode()

@@ -69,6 +69,12 @@ def serve_command(host: str, port: int, data_dir: Path) -> None:
         click.echo(MISSING, err=True)
         sys.exit(2)
     try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        lock = _lock_data_folder(data_dir)
+        if lock is None:
+            click.echo(f"另一个 budget-author serve 正在使用数据文件夹 {data_dir.resolve()}。"
+                       "同一个数据文件夹只能由一个 serve 使用；请先停止它，或换一个 --data。", err=True)
+            sys.exit(2)
         app = create_app(data_dir)
     except OSError as exc:
         click.echo(f"无法使用数据文件夹 {data_dir}：{exc.strerror or exc}。", err=True)
@@ -76,6 +82,23 @@ def serve_command(host: str, port: int, data_dir: Path) -> None:
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     click.echo(f"网页版：http://{shown}:{port}/  数据文件夹：{data_dir.resolve()}  按 Ctrl-C 停止。")
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    lock.close()
+
+
+def _lock_data_folder(data_dir: Path):
+    """Hold DIR/.serve.lock for the life of the server (the build queue assumes it is the only one); None when
+    another serve holds it."""
+    handle = open(data_dir / ".serve.lock", "a+")
+    try:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except ImportError:  # pragma: no cover - Windows: no second-server guard
+        return handle
+    except BlockingIOError:
+        handle.close()
+        return None
+    return handle
 
 
 @click.group("units", cls=ZhGroup, epilog=ACCOUNT_HELP, subcommand_metavar="命令 [参数]...")

@@ -35,8 +35,12 @@
     var bar = box.querySelector("[data-percent]");
     var tick = function () {
       fetch(url, { credentials: "same-origin", cache: "no-store" })
-        .then(function (response) { return response.json(); })
+        .then(function (response) {
+          if (!response.ok) { window.location.reload(); return null; }  // signed out meanwhile: the page says so
+          return response.json();
+        })
         .then(function (status) {
+          if (status === null) { return; }
           if (status.finished) { window.location.reload(); return; }
           stage.textContent = status.stage;
           elapsed.textContent = status.elapsed;
