@@ -36,6 +36,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--disable-background-networking", "--disable-component-update", "--disable-sync", "--lang=zh-CN"]
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`bash tasks.sh test` installs it)")
 BUILD_WAIT_MS = 180_000
+BUILT_OR_NOT = "#document, #failed, #error-page"  # what a finished build's page shows: its document, or why not
 
 
 def _free_port() -> int:
@@ -155,7 +156,8 @@ def clerk_run(browser, server, workbooks, shots, tmp_path_factory):
     first_url = page.url
     if page.locator("#progress").count():
         page.screenshot(path=shots / "progress.png", full_page=True)
-    page.wait_for_selector("#document", timeout=BUILD_WAIT_MS)  # app.js reloads the page when the build is done
+    page.wait_for_selector(BUILT_OR_NOT, timeout=BUILD_WAIT_MS)  # app.js reloads the page when the build is done
+    assert page.locator("#document").count(), page.locator("main").inner_text()
     images = page.locator("#pages img")
     pages = int(page.locator("#document h2").inner_text().split("（")[1].split(" ")[0])
     expect(images).to_have_count(pages)
@@ -174,10 +176,12 @@ def clerk_run(browser, server, workbooks, shots, tmp_path_factory):
     page.set_input_files("input[name=workbook]", workbooks["changed"])
     page.click("button:has-text('上传并检查')")
     page.wait_for_url("**/versions/3")
-    page.wait_for_selector("#document", timeout=BUILD_WAIT_MS)
+    page.wait_for_selector(BUILT_OR_NOT, timeout=BUILD_WAIT_MS)
+    assert page.locator("#document").count(), page.locator("main").inner_text()
     redline = page.locator("#redline")
     expect(redline).to_contain_text("与第 2 版相比，以下 2 处数字有变化")
     expect(redline).to_contain_text("九、政府采购情况 总计 40.85 → 41.85 万元")
+    expect(redline.locator(".diff")).to_contain_text("政府采购!B2（政府采购货物预算）：408500 → 418500")
     page.locator("#redline").scroll_into_view_if_needed()
     page.screenshot(path=shots / "redline.png")
 

@@ -29,8 +29,8 @@ log = logging.getLogger("budget_author.web")
 
 MAX_ATTEMPTS = 3
 PREVIEW_DPI = 80  # page images: an A4 page 662 px wide, readable on screen
-STAGES = {"queued": ("排队等待生成", 5), "render": ("检查并排版生成 PDF", 30), "preview": ("生成页面预览", 85),
-          "done": ("已完成", 100), "failed": ("生成失败", 100)}
+STAGES = {"queued": ("排队等待生成", 5), "render": ("检查并排版生成 PDF", 30), "preview": ("生成页面预览", 75),
+          "compare": ("与上一版比较", 90), "done": ("已完成", 100), "failed": ("生成失败", 100)}
 INTERRUPTED_TOO_OFTEN = (f"生成被中断了 {MAX_ATTEMPTS} 次（服务器在生成时停止或重启），已停止重试。"
                          "请重新上传同一个填报表；如果仍然不行，请联系财政局的系统管理员。")
 
@@ -144,7 +144,7 @@ class BuildQueue:
             job.state, job.stage, job.finished_at = JOB_DONE, "done", utcnow()
             version.pages, version.previews = outcome["pages"], outcome["previews"]
             version.pdf_sha256 = outcome["pdf_sha256"]
-            version.redline_json = json.dumps(self._redline(session, version), ensure_ascii=False)
+            version.redline_json = json.dumps(outcome["redline"], ensure_ascii=False)
             if version.state == QUEUED:
                 version.state = BUILT
 
@@ -161,10 +161,14 @@ class BuildQueue:
         log.info("version %s built: %s pages in %.1f s", version_id, result.pages, time.perf_counter() - started)
         self._stage(job_id, "preview")
         previews = make_previews(result.pdf, folder / "pages")
-        return {"pages": result.pages, "previews": previews, "pdf_sha256": result.pdf_sha256}
+        self._stage(job_id, "compare")
+        with self.sessions() as session:
+            redline = self._redline(session, session.get(Version, version_id))
+        return {"pages": result.pages, "previews": previews, "pdf_sha256": result.pdf_sha256, "redline": redline}
 
     def _redline(self, session: Session, version: Version) -> dict | None:
-        """The figures changed since the unit's previous built version (the same comparison as `build`)."""
+        """What changed since the unit's previous built version: the figures (the same comparison as `build`) and
+        the typed cells with the figures each one moved (the same report as `budget-author diff`)."""
         from budget_author.manifest import compare, read_manifest, redline_lines
 
         previous = session.scalar(select(Version).where(
@@ -175,7 +179,22 @@ class BuildQueue:
         old, new = read_manifest(self.store.manifest(previous.id)), read_manifest(self.store.manifest(version.id))
         if old is None or new is None:
             return None
-        return {"against": previous.number, "lines": redline_lines(compare(old["figures"], new["figures"]))}
+        return {"against": previous.number, "lines": redline_lines(compare(old["figures"], new["figures"])),
+                "cells": self._cell_changes(previous.sha256, version.sha256, old["figures"], new["figures"])}
+
+    def _cell_changes(self, old_sha256: str, new_sha256: str, old_figures: dict, new_figures: dict) -> list[str]:
+        from budget_author.diff import diff_lines, diff_workbooks
+        from budget_author.workbook.read import read_workbook
+
+        if old_sha256 == new_sha256:
+            return []
+        try:
+            old_raw = read_workbook(self.store.upload_path(old_sha256))
+            new_raw = read_workbook(self.store.upload_path(new_sha256))
+            return diff_lines(diff_workbooks(old_raw, new_raw, old_figures, new_figures))
+        except Exception:  # noqa: BLE001 - the figures' redline stands on its own; the log has the reason
+            log.exception("cell diff against the previous version failed")
+            return []
 
 
 def make_previews(pdf: Path, folder: Path) -> int:
