@@ -9,6 +9,7 @@ CSRF token are refused; hostile and oversize uploads get their message and leave
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -30,7 +31,7 @@ from budget_author.web import accounts  # noqa: E402
 from budget_author.web.app import create_app  # noqa: E402
 from budget_author.web.db import (JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, AuditEntry, Job, User,  # noqa: E402
                                   Version, open_database)
-from budget_author.web.jobs import INTERRUPTED_TOO_OFTEN, MAX_ATTEMPTS  # noqa: E402
+from budget_author.web.jobs import INTERRUPTED_TOO_OFTEN, MAX_ATTEMPTS, STALLED, STALLED_SECONDS  # noqa: E402
 from conftest import EXAMPLES  # noqa: E402
 from corpus import make_corpus  # noqa: E402
 from web_site import PASSWORD, csrf_of, make_site, sign_in  # noqa: E402
@@ -385,6 +386,7 @@ def test_submit_return_resubmit_approve(site, built_version, built):
     searched = reviewer.get("/review", params={"q": "财政局"}).text
     assert "汾阳市财政局机关" in searched and "汾阳市社会保险中心</a>" not in searched
     archive = zipfile.ZipFile(io.BytesIO(reviewer.get("/review/published.zip").content))
+    assert not list((site["folder"] / "tmp").iterdir())  # the zip was written to a temporary file, then removed
     [name] = archive.namelist()
     assert name == "141101-汾阳市社会保险中心-2025年单位预算公开.pdf"
     assert archive.read(name) == (site["folder"] / "builds" / str(published.id) / "document.pdf").read_bytes()
@@ -482,6 +484,21 @@ def test_a_restarted_server_queues_an_interrupted_build_again_and_finishes_it(qu
         job = session.scalar(select(Job))
         assert (job.state, job.attempts) == (JOB_DONE, 2)
     assert "生成的公开文件（" in clerk.get(url).text
+
+
+def test_a_build_running_far_too_long_is_no_longer_waited_for(quiet_site):
+    clerk = client_for(quiet_site, "clerk1")
+    url = upload(clerk, quiet_site["ids"]["141101"], FENYANG).headers["location"]
+    web = quiet_site["app"].state.web
+    web.queue._claim()
+    assert clerk.get(url + "/status.json").json()["finished"] is False
+    with web.sessions.begin() as session:  # as if the build thread had been stuck for 16 minutes
+        job = session.scalar(select(Job))
+        job.started_at = job.started_at - dt.timedelta(seconds=STALLED_SECONDS + 60)
+    status = clerk.get(url + "/status.json").json()
+    assert status["finished"] and status["failed"] and status["error"] == STALLED
+    page = clerk.get(url).text
+    assert STALLED in page and "data-poll" not in page
 
 
 def test_a_job_interrupted_too_often_fails_with_a_message_instead_of_waiting_forever(quiet_site):

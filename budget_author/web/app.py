@@ -15,7 +15,9 @@ import datetime as dt
 import io
 import json
 import logging
+import os
 import re
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ import jinja2
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -37,10 +40,10 @@ from starlette.staticfiles import StaticFiles
 from budget_author import __version__, profiles
 from budget_author.web import security
 from budget_author.web.accounts import DUMMY_HASH, role_label, verify_password
-from budget_author.web.db import (ADMIN, BUILT, CLERK, ERRORS, FAILED, JOB_DONE, JOB_FAILED, PUBLISHED, QUEUED,
-                                  RETURNED, REVIEWER, STATE_LABELS, SUBMITTED, UNUSABLE, AuditEntry, Job, Unit, User,
+from budget_author.web.db import (ADMIN, BUILT, CLERK, ERRORS, FAILED, JOB_DONE, JOB_FAILED, JOB_RUNNING, PUBLISHED,
+                                  QUEUED, RETURNED, REVIEWER, STATE_LABELS, SUBMITTED, UNUSABLE, AuditEntry, Job, Unit, User,
                                   Version, open_database, utcnow)
-from budget_author.web.jobs import STAGES, BuildQueue, enqueue, queue_position
+from budget_author.web.jobs import STAGES, STALLED, STALLED_SECONDS, BuildQueue, enqueue, queue_position
 from budget_author.web.store import Store, TooLarge
 
 log = logging.getLogger("budget_author.web")
@@ -380,6 +383,9 @@ class Web:
         waiting = queue_position(db, job) if job.state == "queued" else 0
         if waiting:
             label = f"{label}（前面还有 {waiting} 个）"
+        if job.state == JOB_RUNNING and elapsed > STALLED_SECONDS:  # the page stops waiting; a restart re-queues it
+            return {"state": job.state, "stage": label, "percent": percent, "finished": True, "failed": True,
+                    "error": STALLED, "elapsed": elapsed}
         return {"state": job.state, "stage": label, "percent": percent, "finished": finished,
                 "failed": job.state == JOB_FAILED, "error": job.error, "elapsed": max(0, elapsed)}
 
@@ -512,16 +518,17 @@ class Web:
         with self.sessions() as db:
             user, region = self._reviewer(request, db)
             rows = [r for r in self._rows(db, user, region) if r["published"] is not None]
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for row in rows:
+        fd, temporary = tempfile.mkstemp(prefix="published-", suffix=".zip", dir=self.store.root / "tmp")
+        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            for row in rows:  # on disk, not in memory: a region's PDFs together can be large
                 pdf = self.store.pdf(row["published"].id)
                 if pdf.is_file():
                     unit = row["unit"]
                     archive.write(pdf, f"{safe_name(unit.code)}-{safe_name(unit.name)}-{unit.year}年单位预算公开.pdf")
         name = f"{safe_name(region or '全部地区')}-已发布的单位预算公开文件.zip"
-        return Response(buffer.getvalue(), media_type="application/zip",
-                        headers={"Content-Disposition": _attachment(name, "published.zip")})
+        return FileResponse(temporary, media_type="application/zip",
+                            headers={"Content-Disposition": _attachment(name, "published.zip")},
+                            background=BackgroundTask(os.unlink, temporary))
 
     STATUS_COLUMNS = ("单位代码", "单位名称", "地区", "公开标准", "年度", "状态", "最新版本", "上传时间", "上传人",
                       "错误数", "警告数", "页数", "发布版本", "发布时间", "发布 PDF 的 SHA-256")

@@ -28,6 +28,9 @@ from budget_author.web.store import Store
 log = logging.getLogger("budget_author.web")
 
 MAX_ATTEMPTS = 3
+STALLED_SECONDS = 900  # a job 'running' this long is no longer waited for (the render bound is 120 s a document)
+STALLED = ("生成超过 15 分钟仍未完成，已不再等待。请联系财政局的系统管理员：重启服务器（budget-author serve）后"
+           "会自动重新生成。")
 PREVIEW_DPI = 80  # page images: an A4 page 662 px wide, readable on screen
 STAGES = {"queued": ("排队等待生成", 5), "render": ("检查并排版生成 PDF", 30), "preview": ("生成页面预览", 75),
           "compare": ("与上一版比较", 90), "done": ("已完成", 100), "failed": ("生成失败", 100)}
@@ -106,7 +109,11 @@ class BuildQueue:
                 self._wake.wait(self.poll_seconds)
                 self._wake.clear()
                 continue
-            self.run_job(job_id)
+            try:
+                self.run_job(job_id)
+            except Exception:  # noqa: BLE001 - recording the outcome failed (database busy …): keep the thread
+                log.exception("job %s: the outcome could not be recorded", job_id)
+                time.sleep(self.poll_seconds)
 
     def _claim(self) -> int | None:
         with self.sessions.begin() as session:
