@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 from budget_author.exits import (CRASHED, OK, OUTPUT_FAILED, PROBLEMS, RENDER_FAILED, SKIPPED, UNUSABLE,  # noqa: F401
                                   exit_for)
 from budget_author.fileio import TEMP_SUFFIX
-from budget_author.outputs import OutputError, Reads, check_outputs, display, plan_outputs
+from budget_author.outputs import TABLES_SUFFIX, OutputError, Reads, check_outputs, display, plan_outputs
 
 # Set to a workbook file name to make its worker die hard: lets the tests prove a crash loses nothing else.
 CRASH_HOOK = "BUDGET_AUTHOR_TEST_CRASH_ON"
@@ -91,15 +91,16 @@ def _own_outputs(files: list[Path]) -> set[str]:
 
 
 def _is_own_file(name: str, own: set[str]) -> bool:
-    """An output, an earlier summary, or a temporary or lock file of ours (`.~NAME~XXXXXXXX.tmp`, `.~NAME.lock`)."""
-    return (name in own or (name.startswith(SUMMARY_PREFIX) and name.endswith(".csv"))
+    """An output (a tables workbook NAME-公开表.xlsx too), an earlier summary, or a temporary or lock file of ours
+    (`.~NAME~XXXXXXXX.tmp`, `.~NAME.lock`)."""
+    return (name in own or name.endswith(TABLES_SUFFIX) or (name.startswith(SUMMARY_PREFIX) and name.endswith(".csv"))
             or (name.startswith(".~") and (name.endswith(TEMP_SUFFIX) or name.endswith(".lock"))))
 
 
 def collect_workbooks(paths: Iterable[Path]) -> Collected:
     """The workbooks named, or found directly in the folders named; every other file found is listed as
     skipped with its reason (lock files, hidden files, .xls, anything else). The tool's own outputs beside
-    the workbooks (NAME.pdf, .html, .manifest.json, 生成结果-….csv) are left out of both lists."""
+    the workbooks (NAME.pdf, .html, .manifest.json, NAME-公开表.xlsx, 生成结果-….csv) are left out of both lists."""
     collected = Collected()
     seen: set[str] = set()
     for path in paths:

@@ -225,8 +225,7 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
 @click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
 @click.option("--html", "with_html", is_flag=True, help="同时生成可在网站发布的 HTML（单个文件，样式内嵌）。")
 @click.option("--xlsx", "with_xlsx", is_flag=True,
-              help="同时生成公开表的 Excel 工作簿（与 PDF 同名的 .xlsx，每张公开表一个工作表）。"
-                   "不带 -o 时它会与填报表同名，请用 -o 另选 PDF 的文件名。")
+              help="同时生成公开表的 Excel 工作簿（PDF 的文件名加“-公开表.xlsx”，每张公开表一个工作表）。")
 @click.option("-j", "--jobs", type=ZhIntRange(1, 64), default=None, metavar="进程数",
               help="批量生成时同时运行的进程数（默认：本机 CPU 核数）。")
 def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool, with_xlsx: bool,

@@ -73,13 +73,21 @@ def default_output(workbook: Path) -> Path:
     return Path(workbook).with_suffix(".pdf")
 
 
+# The tables workbook's name: the PDF's with this ending, never the PDF's name with .xlsx, which without -o
+# would be the input workbook itself (build 填报表.xlsx --xlsx → 填报表.pdf and 填报表-公开表.xlsx).
+TABLES_SUFFIX = "-公开表.xlsx"
+
+
+def tables_path(pdf: Path) -> Path:
+    return Path(pdf).with_name(Path(pdf).stem + TABLES_SUFFIX)
+
+
 def plan_outputs(workbook: Path, output: Path | None = None, *, html: bool = False, xlsx: bool = False) -> OutputSet:
     """The PDF (default: the workbook's name with .pdf), and beside it, named after it, the manifest,
-    the HTML (html=True) and the tables workbook (xlsx=True: NAME.xlsx, which without -o is the input
-    workbook itself and is refused as such)."""
+    the HTML (html=True) and the tables workbook (xlsx=True: NAME-公开表.xlsx)."""
     pdf = Path(output) if output else default_output(workbook)
     return OutputSet(pdf=pdf, manifest=manifest_path(pdf), html=pdf.with_suffix(".html") if html else None,
-                     xlsx=pdf.with_suffix(".xlsx") if xlsx else None)
+                     xlsx=tables_path(pdf) if xlsx else None)
 
 
 def display(path: Path | str) -> str:

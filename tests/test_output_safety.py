@@ -111,7 +111,7 @@ def _with_old_outputs(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("case", ["-o input", "input named .pdf", "input named .html", "input named .manifest.json",
-                                  "--xlsx", "--xlsx -o beside the input", "--xlsx -o hard link to input",
+                                  "--xlsx input named like the tables workbook", "--xlsx -o hard link to input",
                                   "-o link to input", "-o hard link to input", "-o a tool file", "watch -o input"])
 def test_an_output_that_is_the_input_is_refused(unit, case):
     folder = unit.parent
@@ -127,12 +127,11 @@ def test_an_output_that_is_the_input_is_refused(unit, case):
     elif case == "input named .manifest.json":
         unit = unit.rename(folder / "表.manifest.json")
         args = ["build", str(unit), "-o", str(folder / "表.pdf")]
-    elif case == "--xlsx":  # without -o the PDF is 单位.pdf, and the tables workbook 单位.xlsx: the input
-        args = ["build", str(unit), "--xlsx"]
-    elif case == "--xlsx -o beside the input":
-        args = ["build", str(unit), "-o", str(unit.with_suffix(".pdf")), "--xlsx", "--html"]
+    elif case == "--xlsx input named like the tables workbook":  # -o 公开.pdf → 公开-公开表.xlsx: the input
+        unit = unit.rename(folder / "公开-公开表.xlsx")
+        args = ["build", str(unit), "-o", str(folder / "公开.pdf"), "--xlsx", "--html"]
     elif case == "--xlsx -o hard link to input":
-        os.link(unit, folder / "公开.xlsx")
+        os.link(unit, folder / "公开-公开表.xlsx")
         args = ["build", str(unit), "-o", str(folder / "公开.pdf"), "--xlsx"]
     elif case == "-o link to input":
         (folder / "link.pdf").symlink_to(unit.name)
@@ -216,7 +215,7 @@ def test_the_xlsx_is_recorded_identical_when_rebuilt_and_a_kill_before_it_is_rep
                                                                                        mini):
     target = unit.parent / "公开.pdf"
     first = build_document(unit, target, xlsx=True)
-    assert first.xlsx == unit.parent / "公开.xlsx"
+    assert first.xlsx == unit.parent / "公开-公开表.xlsx"
     manifest = read_manifest(first.manifest)
     assert set(manifest["outputs"]) == {"pdf", "xlsx"}
     assert manifest["outputs"]["xlsx"]["sha256"] == file_sha256(first.xlsx)
@@ -453,22 +452,25 @@ def test_batch_refuses_collisions_lists_skipped_files_writes_its_record_and_html
     assert "锁文件" in by_file["a/~$其他.xlsx"]["说明"]
 
 
-def test_batch_writes_the_xlsx_of_each_unit_and_refuses_it_over_the_workbooks(tmp_path, make_workbook, mini):
+def test_batch_writes_the_xlsx_of_each_unit_beside_the_workbooks_or_in_the_output_folder(tmp_path, make_workbook,
+                                                                                       mini):
     make_workbook(mini, "units/单位.xlsx")
     make_workbook(dict(mini, unit=dict(mini["unit"], name="测试市另一中心")), "units/其他.xlsx")
     folder, out = tmp_path / "units", tmp_path / "out"
-    before = _snapshot(folder)
-    refused = _cli("build", str(folder), "--xlsx", "--jobs", "1")  # beside the workbooks: NAME.xlsx is each one
-    assert refused.returncode == 3, refused.stdout + refused.stderr
-    assert "失败 2 个" in refused.stdout
-    assert {k: v for k, v in _snapshot(folder).items() if not k.startswith("生成结果-")} == before
+    workbooks = {name: (folder / name).read_bytes() for name in ("单位.xlsx", "其他.xlsx")}
+    beside = _cli("build", str(folder), "--xlsx", "--jobs", "1")  # NAME-公开表.xlsx beside NAME.xlsx
+    assert beside.returncode == 0, beside.stdout + beside.stderr
+    assert {name: (folder / name).read_bytes() for name in workbooks} == workbooks
+    assert (folder / "单位-公开表.xlsx").is_file() and (folder / "其他-公开表.xlsx").is_file()
+    again = _cli("build", str(folder), "--jobs", "1")  # the tables workbooks are outputs, not units to build
+    assert again.returncode == 0 and "单位-公开表" not in again.stdout, again.stdout + again.stderr
     done = _cli("build", str(folder), "-o", str(out), "--xlsx", "--jobs", "1")
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith("生成结果-")) == [
-        "其他.manifest.json", "其他.pdf", "其他.xlsx", "单位.manifest.json", "单位.pdf", "单位.xlsx"]
+        "其他-公开表.xlsx", "其他.manifest.json", "其他.pdf", "单位-公开表.xlsx", "单位.manifest.json", "单位.pdf"]
     for name in ("单位", "其他"):
         assert read_manifest(out / f"{name}.manifest.json")["outputs"]["xlsx"]["sha256"] == file_sha256(
-            out / f"{name}.xlsx")
+            out / f"{name}-公开表.xlsx")
 
 
 def test_batch_refuses_an_output_that_is_another_units_workbook(tmp_path, make_workbook, mini):
