@@ -209,6 +209,8 @@ def test_an_uploaded_example_builds_the_same_pdf_as_the_command_line(site, built
     got.write_bytes(pdf.content)
     assert pdftotext(got) == pdftotext(built["fenyang-2025"][0].pdf)
     assert clerk.get(built_version + "/files/html").text.startswith("<!DOCTYPE html>")
+    tables = load_workbook(io.BytesIO(clerk.get(built_version + "/files/xlsx").content))
+    assert len(tables.sheetnames) >= 13  # the published tables (build --xlsx), one sheet each
     manifest = json.loads(clerk.get(built_version + "/files/manifest").content)
     assert manifest["unit"] == "汾阳市社会保险中心" and manifest["input"]["sha256"] == _version(site, 1).sha256
     assert clerk.get(built_version + "/files/workbook").content == FENYANG.read_bytes()
@@ -320,7 +322,8 @@ def test_a_clerk_reaches_no_other_units_page_version_or_file(site, built_version
     other = client_for(site, "clerk2")
     unit = site["ids"]["141101"]
     gets = [f"/units/{unit}", f"/units/{unit}/template.xlsx", built_version, built_version + "/status.json",
-            built_version + "/pages/1.png", *(built_version + f"/files/{k}" for k in ("pdf", "html", "manifest", "workbook")),
+            built_version + "/pages/1.png",
+            *(built_version + f"/files/{k}" for k in ("pdf", "html", "manifest", "xlsx", "workbook")),
             f"/units/{unit}/versions/999", "/units/99999", "/review", "/review/status.csv", "/review/status.xlsx",
             "/review/published.zip", "/audit"]
     for path in gets:

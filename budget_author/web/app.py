@@ -59,6 +59,8 @@ FILES = {  # kind → (file in the build folder, media type, the name the downlo
     "pdf": ("document.pdf", "application/pdf", "{unit}-{year}年单位预算公开-第{n}版.pdf"),
     "html": ("document.html", "text/html; charset=utf-8", "{unit}-{year}年单位预算公开-第{n}版.html"),
     "manifest": ("document.manifest.json", "application/json", "{unit}-{year}年单位预算公开-第{n}版.manifest.json"),
+    "xlsx": ("document-公开表.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "{unit}-{year}年单位预算公开表-第{n}版.xlsx"),
 }
 MAX_COMMENT = 2000
 
@@ -369,6 +371,7 @@ class Web:
             progress=self._progress(db, job), error=error,
             redline=json.loads(version.redline_json) if version.redline_json else None,
             built=version.pages is not None, other_submitted=other_submitted,
+            has_tables=self.store.tables(version.id).is_file(),
             is_published=unit.published_version_id == version.id,
             can_submit=user.role == CLERK and version.state == BUILT,
             can_review=user.role in (REVIEWER, ADMIN) and version.state == SUBMITTED)

@@ -161,7 +161,7 @@ class BuildQueue:
         folder = self.store.build_dir(version_id)
         folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
-        result = build_document(self.store.upload_path(sha256), self.store.pdf(version_id), html=True,
+        result = build_document(self.store.upload_path(sha256), self.store.pdf(version_id), html=True, xlsx=True,
                                 lock_timeout=60)
         if not result.check.ok:
             return {"error": "填报表有错误，未生成 PDF。请查看上面的问题清单，改正后重新上传。"}

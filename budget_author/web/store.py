@@ -3,7 +3,7 @@
     DIR/budget-author.sqlite3           the database (db.py)
     DIR/secret.key                      signs the session cookies (made on first start, readable by the owner only)
     DIR/uploads/ab/<sha256>.xlsx        every uploaded workbook, named by its SHA-256, read-only, never changed
-    DIR/builds/<version id>/            document.pdf, document.html, document.manifest.json, pages/page-NN.png
+    DIR/builds/<version id>/            document.pdf, .html, .manifest.json, document-公开表.xlsx, pages/page-NNN.png
     DIR/tmp/                            uploads being received
 
 No name a user typed or uploaded is ever part of a path: uploads are named by their hash, outputs by the
@@ -60,6 +60,12 @@ class Store:
 
     def manifest(self, version_id: int) -> Path:
         return self.build_dir(version_id) / "document.manifest.json"
+
+    def tables(self, version_id: int) -> Path:
+        """The published tables as a workbook (build --xlsx names it after the PDF)."""
+        from budget_author.outputs import tables_path
+
+        return tables_path(self.pdf(version_id))
 
     def page_image(self, version_id: int, page: int) -> Path:
         return self.build_dir(version_id) / "pages" / f"page-{int(page):03d}.png"
