@@ -29,8 +29,8 @@ from starlette.testclient import TestClient  # noqa: E402
 from budget_author.catalogue import CATALOGUE  # noqa: E402
 from budget_author.web import accounts  # noqa: E402
 from budget_author.web.app import create_app  # noqa: E402
-from budget_author.web.db import (JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, AuditEntry, Job, User,  # noqa: E402
-                                  Version, open_database)
+from budget_author.web.db import (JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, AuditEntry, Blob, Job,  # noqa: E402
+                                  User, Version, open_database)
 from budget_author.web.jobs import INTERRUPTED_TOO_OFTEN, MAX_ATTEMPTS, STALLED, STALLED_SECONDS  # noqa: E402
 from conftest import EXAMPLES  # noqa: E402
 from corpus import make_corpus  # noqa: E402
@@ -225,11 +225,13 @@ def test_an_uploaded_example_builds_the_same_pdf_as_the_command_line(site, built
 
 def test_the_stored_upload_is_named_by_its_hash_never_by_the_uploaded_name(site, built_version):
     version = _version(site, 1)
-    stored = site["folder"] / "uploads" / version.sha256[:2] / f"{version.sha256}.xlsx"
-    assert stored.read_bytes() == FENYANG.read_bytes()
+    with open_database(site["folder"])() as session:
+        stored = session.get(Blob, version.sha256)
+        assert bytes(stored.data) == FENYANG.read_bytes() and stored.size == FENYANG.stat().st_size
     assert version.original_name == "fenyang-2025.xlsx"
     names = {p.name for p in site["folder"].rglob("*")}
     assert "fenyang-2025.xlsx" not in names
+    assert not list((site["folder"] / "tmp").iterdir())  # the received file, once in the database, is removed
 
 
 def test_a_broken_workbook_lists_its_problem_on_its_cell_grouped_by_sheet(site, corpus):
@@ -392,7 +394,7 @@ def test_submit_return_resubmit_approve(site, built_version, built):
     assert not list((site["folder"] / "tmp").iterdir())  # the zip was written to a temporary file, then removed
     [name] = archive.namelist()
     assert name == "141101-汾阳市社会保险中心-2025年单位预算公开.pdf"
-    assert archive.read(name) == (site["folder"] / "builds" / str(published.id) / "document.pdf").read_bytes()
+    assert archive.read(name) == clerk.get(second + "/files/pdf").content
     rows = list(csv.reader(io.StringIO(reviewer.get("/review/status.csv").content.decode("utf-8-sig"))))
     assert rows[0][:6] == ["单位代码", "单位名称", "地区", "公开标准", "年度", "状态"]
     by_code = {row[0]: row for row in rows[1:]}
@@ -451,22 +453,26 @@ def quiet_site(tmp_path):
     return {"folder": tmp_path, "ids": ids, "app": app}
 
 
-def test_a_failed_build_shows_its_message_and_the_page_stops_waiting(quiet_site):
+def test_a_failed_build_shows_its_message_and_the_page_stops_waiting(quiet_site, monkeypatch):
     clerk = client_for(quiet_site, "clerk1")
     url = upload(clerk, quiet_site["ids"]["141101"], FENYANG).headers["location"]
     page = clerk.get(url).text
     assert "正在生成公开文件" in page and "排队等待生成" in page and 'data-poll="' in page
     assert '<meta http-equiv="refresh"' in page  # without JavaScript the page refreshes itself
     web = quiet_site["app"].state.web
-    with web.sessions() as session:
-        version = session.scalar(select(Version))
-    (web.store.build_dir(version.id) / "document.pdf").mkdir(parents=True)  # the output cannot be written
-    job_id = web.queue._claim()
-    web.queue.run_job(job_id)
+    import budget_author.build
+    from budget_author.render.pdf import RenderError
+
+    def timed_out(*args, **kwargs):  # the render passed its time bound
+        raise RenderError("RENDER_TIMEOUT", seconds=120)
+
+    monkeypatch.setattr(budget_author.build, "build_document", timed_out)
+    job_id = web.engine.builder.claim()
+    web.engine.builder.run_job(job_id)
     status = clerk.get(url + "/status.json").json()
-    assert status["finished"] and status["failed"] and "OUTPUT_NOT_A_FILE" in status["error"]
+    assert status["finished"] and status["failed"] and "RENDER_TIMEOUT" in status["error"]
     page = clerk.get(url).text
-    assert "生成失败" in page and "OUTPUT_NOT_A_FILE" in page and "data-poll" not in page
+    assert "生成失败" in page and "RENDER_TIMEOUT" in page and "data-poll" not in page
     assert "refresh" not in page
     assert "有错误" in clerk.get(f"/units/{quiet_site['ids']['141101']}").text
 
@@ -475,7 +481,7 @@ def test_a_restarted_server_queues_an_interrupted_build_again_and_finishes_it(qu
     clerk = client_for(quiet_site, "clerk1")
     url = upload(clerk, quiet_site["ids"]["141101"], FENYANG).headers["location"]
     web = quiet_site["app"].state.web
-    assert web.queue._claim() is not None  # taken, as if the server were then killed mid-build
+    assert web.engine.builder.claim() is not None  # taken, as if the server were then killed mid-build
     with web.sessions() as session:
         job = session.scalar(select(Job))
         assert (job.state, job.attempts) == (JOB_RUNNING, 1)
@@ -493,7 +499,7 @@ def test_a_build_running_far_too_long_is_no_longer_waited_for(quiet_site):
     clerk = client_for(quiet_site, "clerk1")
     url = upload(clerk, quiet_site["ids"]["141101"], FENYANG).headers["location"]
     web = quiet_site["app"].state.web
-    web.queue._claim()
+    web.engine.builder.claim()
     assert clerk.get(url + "/status.json").json()["finished"] is False
     with web.sessions.begin() as session:  # as if the build thread had been stuck for 16 minutes
         job = session.scalar(select(Job))

@@ -190,6 +190,14 @@ class RenderWorker:
             return RenderError("RENDER_FAILED", reason=f"排版进程被终止（信号 {name}）")
         return RenderError("RENDER_FAILED", reason=f"排版进程意外退出（退出码 {status}）")
 
+    def warm(self) -> None:
+        """Start the render process now (fonts and stylesheets load while nothing waits), from the thread that
+        will render: the process dies with the thread that started it."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._close()
+                self._start()
+
     def render(self, html: str, target: Path, *, title: str, author: str) -> PdfResult:
         """Write the PDF to `target` itself: a temporary file the caller renames into place (outputs.Staging).
         On any failure, Ctrl-C included, `target` is removed and the worker is left stopped or ready."""

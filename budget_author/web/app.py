@@ -4,7 +4,9 @@ Every page is rendered from our Jinja2 templates (templates/, autoescaped) and a
 is decided in one place, `_unit`: a clerk reaches only their own unit, a reviewer the units of their region,
 an admin every unit; anything else answers 404, as if it did not exist (a clerk cannot even learn which
 unit ids exist). Work that takes time runs off the event loop: the check of an upload in the thread pool,
-the build in the build queue's thread (jobs.py).
+the build on the task engine (engine.py: a consumer thread of this server, or workers on other machines).
+Uploads and outputs are read from and written to the database (blobs); when the database cannot be reached,
+every page answers 503 with a Chinese page that says so, and no upload is taken.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
@@ -43,7 +46,10 @@ from budget_author.web.accounts import DUMMY_HASH, role_label, verify_password
 from budget_author.web.db import (ADMIN, BUILT, CLERK, ERRORS, FAILED, JOB_DONE, JOB_FAILED, JOB_RUNNING, PUBLISHED,
                                   QUEUED, RETURNED, REVIEWER, STATE_LABELS, SUBMITTED, UNUSABLE, AuditEntry, Job, Unit, User,
                                   Version, open_database, utcnow)
-from budget_author.web.jobs import STAGES, STALLED, STALLED_SECONDS, BuildQueue, enqueue, queue_position
+from budget_author.web.engine import Engine
+from budget_author.web.jobs import (MANIFEST, STAGES, STALLED, STALLED_SECONDS, TABLES, built_job, enqueue, get_blob,
+                                    job_files, page_name, put_blob, queue_position, requeue_interrupted,
+                                    version_file)
 from budget_author.web.store import Store, TooLarge
 
 log = logging.getLogger("budget_author.web")
@@ -63,6 +69,9 @@ FILES = {  # kind → (file in the build folder, media type, the name the downlo
              "{unit}-{year}年单位预算公开表-第{n}版.xlsx"),
 }
 MAX_COMMENT = 2000
+DATABASE_DOWN = ("服务器暂时连接不上数据库，现在不能登录、查看或上传。刚才如果在上传填报表，这次上传没有保存，"
+                 "请过几分钟刷新页面后重新上传。已经保存的版本和生成的文件都不受影响。"
+                 "如果长时间仍是这样，请联系财政局的系统管理员。")
 
 
 class NeedSignIn(Exception):
@@ -96,10 +105,11 @@ def safe_name(text: str) -> str:
 class Web:
     """The application's parts: the data folder, the database, the build queue and the templates."""
 
-    def __init__(self, data_dir: Path, *, run_builds: bool = True) -> None:
+    def __init__(self, data_dir: Path, *, run_builds: bool = True, database: str | None = None,
+                 queue: str | None = None) -> None:
         self.store = Store(Path(data_dir))
-        self.sessions = open_database(Path(data_dir))
-        self.queue = BuildQueue(self.store, self.sessions)
+        self.sessions = open_database(Path(data_dir), database)
+        self.engine = Engine(self.sessions, url=queue, data_dir=Path(data_dir), worker="serve")
         self.run_builds = run_builds
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
@@ -313,14 +323,18 @@ class Web:
                     return await run_in_threadpool(self._upload_refused, request, unit_id,
                                                    "请先选择要上传的填报表文件（.xlsx）。", 400)
                 try:
-                    sha256, size = await run_in_threadpool(self.store.receive, _chunks(upload.file),
-                                                           self.upload_limit)
+                    sha256, size, received = await run_in_threadpool(self.store.receive, _chunks(upload.file),
+                                                                     self.upload_limit)
                 except TooLarge:
                     return await run_in_threadpool(self._upload_refused, request, unit_id, too_large, 413)
                 original = (upload.filename or "")[-255:]
         except security.BodyTooLarge:
             return await run_in_threadpool(self._upload_refused, request, unit_id, too_large, 413)
-        number = await run_in_threadpool(self._new_version, request, unit_id, sha256, size, original)
+        try:
+            number = await run_in_threadpool(self._new_version, request, unit_id, sha256, size, original, received)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(received)
         return RedirectResponse(f"/units/{unit_id}/versions/{number}", 303)
 
     def too_large_message(self) -> str:
@@ -333,23 +347,42 @@ class Web:
             user = self.signed_in(request, db)
             return self._unit_page(request, db, user, self._unit(db, user, unit_id), status, message)
 
-    def _new_version(self, request: Request, unit_id: int, sha256: str, size: int, original: str) -> int:
-        issues, state = check_upload(self.store.upload_path(sha256))
-        errors = sum(i["severity"] == "error" for i in issues)
+    def _new_version(self, request: Request, unit_id: int, sha256: str, size: int, original: str,
+                     received: Path) -> int:
+        """The upload as a version, in one transaction with its bytes and its build job: committed whole or not at
+        all (a database error answers 503 and nothing was taken). Versions are keyed by the workbook's SHA-256: the
+        same bytes uploaded again (a second click, a browser that sent the form twice) are the same version and
+        are built once; only a version that was returned, or whose build failed, is taken again."""
+        issues, state = check_upload(received)  # before the transaction: the unit's lock is held for no check
         with self.sessions.begin() as db:
             user = self.signed_in(request, db)
             unit = self._unit(db, user, unit_id)
-            number = (db.scalar(select(func.max(Version.number)).where(Version.unit_id == unit.id)) or 0) + 1
-            version = Version(unit_id=unit.id, number=number, sha256=sha256, size=size, original_name=original,
-                              uploaded_by=user.id, state=state, errors=errors, warnings=len(issues) - errors,
-                              issues_json=json.dumps(issues, ensure_ascii=False))
-            db.add(version)
-            db.flush()
-            if state == QUEUED:
-                enqueue(db, version)
-            self.audit(db, user, "upload", unit, version,
-                       f"{original}（SHA-256 {sha256}，{_size(size)}，{STATE_LABELS[state]}）")
-        self.queue.notify()
+            # Uploads to one unit one at a time: this row lock (the write lock, in SQLite) orders them, so that two
+            # identical uploads at once see each other and the version numbers never collide.
+            db.execute(update(Unit).where(Unit.id == unit.id).values(code=Unit.code))
+            same = db.scalar(select(Version).where(Version.unit_id == unit.id, Version.sha256 == sha256,
+                                                   Version.state != RETURNED).order_by(Version.number.desc()).limit(1))
+            if same is not None:
+                job_ids = []
+                if same.state == FAILED:  # the advice after a failed build is to upload the same file again
+                    same.state = QUEUED
+                    job_ids.append(enqueue(db, same).id)
+                self.audit(db, user, "upload", unit, same,
+                           f"{original}（SHA-256 {sha256}，{_size(size)}，与第 {same.number} 版相同，未另建版本）")
+                number = same.number
+            else:
+                errors = sum(i["severity"] == "error" for i in issues)
+                put_blob(db, received.read_bytes())
+                number = (db.scalar(select(func.max(Version.number)).where(Version.unit_id == unit.id)) or 0) + 1
+                version = Version(unit_id=unit.id, number=number, sha256=sha256, size=size, original_name=original,
+                                  uploaded_by=user.id, state=state, errors=errors, warnings=len(issues) - errors,
+                                  issues_json=json.dumps(issues, ensure_ascii=False))
+                db.add(version)
+                db.flush()
+                job_ids = [enqueue(db, version).id] if state == QUEUED else []
+                self.audit(db, user, "upload", unit, version,
+                           f"{original}（SHA-256 {sha256}，{_size(size)}，{STATE_LABELS[state]}）")
+        self.engine.send(job_ids)
         return number
 
     def version_page(self, request: Request) -> Response:
@@ -371,10 +404,15 @@ class Web:
             progress=self._progress(db, job), error=error,
             redline=json.loads(version.redline_json) if version.redline_json else None,
             built=version.pages is not None, other_submitted=other_submitted,
-            has_tables=self.store.tables(version.id).is_file(),
+            has_tables=self._has_file(db, version, TABLES),
             is_published=unit.published_version_id == version.id,
             can_submit=user.role == CLERK and version.state == BUILT,
             can_review=user.role in (REVIEWER, ADMIN) and version.state == SUBMITTED)
+
+    @staticmethod
+    def _has_file(db: Session, version: Version, name: str) -> bool:
+        job = built_job(db, version)
+        return job is not None and name in job_files(db, job.id)
 
     def _progress(self, db: Session, job: Job | None) -> dict:
         if job is None:
@@ -403,34 +441,35 @@ class Web:
         with self.sessions() as db:
             user = self.signed_in(request, db)
             unit, version = self._version(db, user, request.path_params["unit_id"], request.path_params["number"])
-        if kind == "workbook":
-            path = self.store.upload_path(version.sha256)
-            name = f"{safe_name(unit.name)}-第{version.number}版填报表.xlsx"
-            media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        elif kind in FILES and version.pages is not None:
-            filename, media, pattern = FILES[kind]
-            path = self.store.build_dir(version.id) / filename
-            name = pattern.format(unit=safe_name(unit.name), year=unit.year, n=version.number)
-        else:
+            if kind == "workbook":
+                content = get_blob(db, version.sha256)
+                name = f"{safe_name(unit.name)}-第{version.number}版填报表.xlsx"
+                media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            elif kind in FILES and version.pages is not None:
+                filename, media, pattern = FILES[kind]
+                content = version_file(db, version, filename)
+                name = pattern.format(unit=safe_name(unit.name), year=unit.year, n=version.number)
+            else:
+                raise HTTPException(404)
+        if content is None:
             raise HTTPException(404)
-        if not path.is_file():
-            raise HTTPException(404)
-        return FileResponse(path, media_type=media, filename=name,
-                            headers={"Cache-Control": "private, no-store",
-                                     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox"})
+        return Response(content, media_type=media,
+                        headers={"Content-Disposition": _attachment(name, f"file.{name.rsplit('.', 1)[-1]}"),
+                                 "Cache-Control": "private, no-store",
+                                 "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox"})
 
     def page_image(self, request: Request) -> Response:
         page = request.path_params["page"]
         with self.sessions() as db:
             user = self.signed_in(request, db)
             _, version = self._version(db, user, request.path_params["unit_id"], request.path_params["number"])
-        if not 1 <= page <= version.previews:
+            if not 1 <= page <= version.previews:
+                raise HTTPException(404)
+            content = version_file(db, version, page_name(page))
+        if content is None:
             raise HTTPException(404)
-        path = self.store.page_image(version.id, page)
-        if not path.is_file():
-            raise HTTPException(404)
-        return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"},
-                            content_disposition_type="inline")
+        return Response(content, media_type="image/png", headers={"Cache-Control": "private, max-age=86400",
+                                                                  "Content-Disposition": "inline"})
 
     # ------------------------------------------------------------ submit, approve, return
 
@@ -518,16 +557,22 @@ class Web:
         return user, (request.query_params.get("region") or None) if user.role == ADMIN else user.region
 
     def published_zip(self, request: Request) -> Response:
-        with self.sessions() as db:
-            user, region = self._reviewer(request, db)
-            rows = [r for r in self._rows(db, user, region) if r["published"] is not None]
         fd, temporary = tempfile.mkstemp(prefix="published-", suffix=".zip", dir=self.store.root / "tmp")
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            for row in rows:  # on disk, not in memory: a region's PDFs together can be large
-                pdf = self.store.pdf(row["published"].id)
-                if pdf.is_file():
-                    unit = row["unit"]
-                    archive.write(pdf, f"{safe_name(unit.code)}-{safe_name(unit.name)}-{unit.year}年单位预算公开.pdf")
+        try:
+            with self.sessions() as db, os.fdopen(fd, "wb") as handle, \
+                    zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+                user, region = self._reviewer(request, db)
+                for row in self._rows(db, user, region):  # one PDF at a time, to disk: a region's can be large
+                    if row["published"] is None:
+                        continue
+                    pdf = version_file(db, row["published"], FILES["pdf"][0])
+                    if pdf is not None:
+                        unit = row["unit"]
+                        archive.writestr(f"{safe_name(unit.code)}-{safe_name(unit.name)}-{unit.year}年单位预算公开.pdf",
+                                         pdf)
+        except BaseException:
+            os.unlink(temporary)
+            raise
         name = f"{safe_name(region or '全部地区')}-已发布的单位预算公开文件.zip"
         return FileResponse(temporary, media_type="application/zip",
                             headers={"Content-Disposition": _attachment(name, "published.zip")},
@@ -595,6 +640,13 @@ class Web:
 
     # ------------------------------------------------------------ errors
 
+    def unavailable_page(self, request: Request) -> Response:
+        """The database cannot be reached: a page that says so, made without it."""
+        body = self.templates.get_template("error.html").render(
+            user=None, csrf="", path=request.url.path, code=503, title="系统暂时无法使用",
+            text=DATABASE_DOWN)
+        return HTMLResponse(body, status_code=503, headers={"Cache-Control": "no-store", "Retry-After": "30"})
+
     def error_page(self, request: Request, status: int) -> Response:
         messages = {
             400: ("请求无效", "提交的内容无法识别。请返回上一页重新操作。"),
@@ -608,6 +660,13 @@ class Web:
         with self.sessions() as db:
             user = self.user(request, db)
             return self.page(request, "error.html", status, user=user, title=title, text=text, code=status)
+
+
+def _unreachable(exc: DBAPIError) -> bool:
+    """A database error that means the server is down or cannot be reached (not a bug in a query)."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(exc, (OperationalError, InterfaceError))
 
 
 def _text_cell(value: Any) -> Any:
@@ -659,17 +718,25 @@ def _issue_dict(problem, catalogue) -> dict:
     return data
 
 
-def create_app(data_dir: Path, *, run_builds: bool = True) -> Starlette:
-    web = Web(Path(data_dir), run_builds=run_builds)
+def create_app(data_dir: Path, *, run_builds: bool = True, database: str | None = None,
+               queue: str | None = None) -> Starlette:
+    """The application. database: a URL (default $BUDGET_AUTHOR_DATABASE, else the data folder's SQLite);
+    queue: a Redis URL (default $BUDGET_AUTHOR_QUEUE, else the embedded queue, built by a thread of this server)."""
+    web = Web(Path(data_dir), run_builds=run_builds, database=database, queue=queue)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
         if web.run_builds:
-            web.queue.start()
+            if web.engine.embedded:  # this server is the only builder: what it left running was interrupted
+                requeue_interrupted(web.sessions)
+                web.engine.sweep()
+                web.engine.start_embedded()
+            else:  # the workers build; this server sweeps too (a lost worker's jobs, a lost message)
+                web.engine.start_sweeper()
         try:
             yield
         finally:
-            web.queue.stop()
+            web.engine.stop()
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
         return await run_in_threadpool(web.error_page, request, exc.status_code)
@@ -678,6 +745,12 @@ def create_app(data_dir: Path, *, run_builds: bool = True) -> Starlette:
         if request.url.path.endswith(".json"):
             return JSONResponse({"signed_in": False}, status_code=401)
         return RedirectResponse("/login", 303)
+
+    async def database_error(request: Request, exc: DBAPIError) -> Response:
+        if exc.connection_invalidated or _unreachable(exc):
+            log.error("the database cannot be reached: %s", exc.orig)
+            return web.unavailable_page(request)
+        return await server_error(request, exc)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("error on %s", request.url.path, exc_info=exc)
@@ -713,6 +786,7 @@ def create_app(data_dir: Path, *, run_builds: bool = True) -> Starlette:
                    max_age=security.SESSION_SECONDS, same_site="lax"),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
-                    exception_handlers={HTTPException: http_error, NeedSignIn: need_sign_in, 500: server_error})
+                    exception_handlers={HTTPException: http_error, NeedSignIn: need_sign_in, DBAPIError: database_error,
+                                        500: server_error})
     app.state.web = web
     return app

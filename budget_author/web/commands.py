@@ -49,17 +49,29 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
+database_option = click.option(
+    "--database", metavar="地址", envvar="BUDGET_AUTHOR_DATABASE", default=None,
+    help="数据库地址，如 postgresql+psycopg://用户:密码@主机/budget_author（默认：数据文件夹中的 SQLite；"
+         "也可以用环境变量 BUDGET_AUTHOR_DATABASE）。多台机器生成时用 PostgreSQL。")
+queue_option = click.option(
+    "--queue", metavar="地址", envvar="BUDGET_AUTHOR_QUEUE", default=None,
+    help="消息队列（Redis）地址，如 redis://主机:6379/0（也可以用环境变量 BUDGET_AUTHOR_QUEUE）。")
+
+
 @click.command("serve", cls=ZhCommand, epilog=SERVE_HELP)
 @click.option("--host", default="127.0.0.1", metavar="地址",
               help="监听的地址（默认 127.0.0.1：只有本机能访问）；让各单位的电脑访问时用 0.0.0.0 或本机的内网地址。")
 @click.option("--port", default=8000, type=ZhIntRange(1, 65535), metavar="端口", help="监听的端口（默认 8000）。")
 @data_option
-def serve_command(host: str, port: int, data_dir: Path) -> None:
+@database_option
+@queue_option
+def serve_command(host: str, port: int, data_dir: Path, database: str | None, queue: str | None) -> None:
     """启动网页版：各单位的财务人员用浏览器登录、上传填报表、查看问题和生成的文件、提交审核；
     财政局审核人员查看本地区各单位的状态、审核发布。
 
     第一次启动时在数据文件夹中建立数据库；账号用 budget-author units、budget-author users 命令建立。
-    生成在后台进行，排版进程常驻，不需要另外安装或启动其他服务。按 Ctrl-C 停止。
+    不加 --queue 时生成在本服务器的后台线程中进行（排版进程常驻），不需要另外安装或启动其他服务；
+    加 --queue 时由各台机器上的 budget-author worker 生成。按 Ctrl-C 停止。
     """
     try:
         import uvicorn
@@ -75,14 +87,85 @@ def serve_command(host: str, port: int, data_dir: Path) -> None:
             click.echo(f"另一个 budget-author serve 正在使用数据文件夹 {data_dir.resolve()}。"
                        "同一个数据文件夹只能由一个 serve 使用；请先停止它，或换一个 --data。", err=True)
             sys.exit(2)
-        app = create_app(data_dir)
+        app = create_app(data_dir, database=database, queue=queue)
     except OSError as exc:
         click.echo(f"无法使用数据文件夹 {data_dir}：{exc.strerror or exc}。", err=True)
         sys.exit(2)
+    except Exception as exc:  # noqa: BLE001 - the database or the queue address is wrong or unreachable
+        _unreachable(exc)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    click.echo(f"网页版：http://{shown}:{port}/  数据文件夹：{data_dir.resolve()}  按 Ctrl-C 停止。")
+    builds = f"生成：消息队列 {_safe_url(queue)}" if queue else "生成：本服务器的后台线程"
+    click.echo(f"网页版：http://{shown}:{port}/  数据文件夹：{data_dir.resolve()}  {builds}  按 Ctrl-C 停止。")
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
     lock.close()
+
+
+WORKER_HELP = """\b
+退出码：
+  0  已停止（Ctrl-C 或 SIGTERM；正在生成的任务交给其他 worker）
+  2  缺少组件、没有给出 --queue 或 --database，或连接不上数据库"""
+
+
+@click.command("worker", cls=ZhCommand, epilog=WORKER_HELP)
+@database_option
+@queue_option
+def worker_command(database: str | None, queue: str | None) -> None:
+    """在本机运行一个生成进程：从消息队列（Redis）取生成任务，从数据库读取填报表，
+    生成后把 PDF、网页版、公开表、变化清单和页面图片写回数据库。
+
+    与网页版服务器只共用数据库和消息队列，不需要共享的磁盘；可以在任意多台机器上各运行几个
+    （每个进程同时生成一个文件，排版进程常驻）。被强行终止时，它正在生成的任务在租约到期后由其他 worker 重新生成。
+    """
+    import logging
+
+    try:
+        from budget_author.web import jobs
+        from budget_author.web.db import open_database
+        from budget_author.web.engine import Engine
+    except ImportError:
+        click.echo(MISSING, err=True)
+        sys.exit(2)
+    if not queue or not database:
+        click.echo("错误：worker 需要 --queue（Redis 地址，或环境变量 BUDGET_AUTHOR_QUEUE）和 --database"
+                   "（数据库地址，或环境变量 BUDGET_AUTHOR_DATABASE），与网页版服务器的相同。", err=True)
+        sys.exit(2)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("huey").setLevel(logging.WARNING)
+    try:
+        sessions = open_database(None, database)
+        engine = Engine(sessions, url=queue, worker=jobs.worker_name())
+    except Exception as exc:  # noqa: BLE001
+        _unreachable(exc)
+
+    @engine.huey.on_startup()
+    def warm() -> None:  # in the build thread: the render process lives as long as it
+        from budget_author.render.worker import default_worker
+
+        default_worker().warm()
+
+    click.echo(f"worker {engine.builder.worker}：消息队列 {_safe_url(queue)}，数据库 {_safe_url(database)}。"
+               "按 Ctrl-C 停止。", err=True)
+    engine.start_sweeper()
+    consumer = engine.consumer(in_process=False)
+    try:
+        consumer.run()
+    finally:
+        engine.stop()
+        returned = jobs.release(sessions, engine.builder.worker)
+        engine.send(returned)
+
+
+def _safe_url(url: str | None) -> str:
+    """An address as shown: without its password."""
+    import re
+
+    return re.sub(r"//([^:/@]+):[^@/]*@", r"//\1:***@", url or "")
+
+
+def _unreachable(exc: Exception) -> None:
+    click.echo(f"错误：无法使用数据库或消息队列：{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+               err=True)
+    sys.exit(2)
 
 
 def _lock_data_folder(data_dir: Path):
@@ -272,5 +355,5 @@ def users_enable(username: str, data_dir: Path) -> None:
 
 
 def register(cli: click.Group) -> None:
-    for command in (serve_command, units_group, users_group):
+    for command in (serve_command, worker_command, units_group, users_group):
         cli.add_command(command)

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, create_engine,
-                        event)
+from sqlalchemy import (Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint,
+                        create_engine, event)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
 
 DATABASE_NAME = "budget-author.sqlite3"
+DATABASE_ENV = "BUDGET_AUTHOR_DATABASE"  # a database URL (postgresql+psycopg://…) instead of the data folder's SQLite
 
 CLERK, REVIEWER, ADMIN = "clerk", "reviewer", "admin"
 ROLES = {CLERK: "填报人员", REVIEWER: "审核人员（财政局）", ADMIN: "管理员"}
@@ -102,13 +103,30 @@ class Version(Base):
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewed_by])
 
 
+class Blob(Base):
+    """File contents by their SHA-256: uploaded workbooks and every build output. Workers on other machines read
+    their inputs and write their outputs here (never through a shared disk); written once, never changed."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Job(Base):
-    """A build of one version. Jobs left 'running' by a server that was stopped are queued again on start."""
+    """A build: of a version (the web pages), or of one workbook of a batch (`build DIR --queue`).
+
+    The row is the truth about the build, whatever the task engine's broker holds: its state, how often it
+    was taken (attempts), by which worker under which claim, until when that worker's lease runs (renewed by
+    its heartbeat), when a message was last sent for it, and when it fails, the message the clerk reads. A
+    worker that dies lets its lease run out; the sweep (jobs.sweep) then queues the job again, or fails it
+    after MAX_ATTEMPTS. A queued job whose message the broker lost is sent again by the same sweep."""
 
     __tablename__ = "jobs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"), index=True)
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"), index=True, nullable=True)
     state: Mapped[str] = mapped_column(String(12), index=True)
     stage: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -116,8 +134,28 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    workbook_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    workbook_name: Mapped[str] = mapped_column(String(255), default="")
+    batch: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)  # build DIR --queue
+    params_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # a batch unit's options and output names
+    result_json: Mapped[str | None] = mapped_column(Text, nullable=True)  # a batch unit's outcome
+    claim: Mapped[str | None] = mapped_column(String(32), nullable=True)  # the current run's token
+    worker: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
-    version: Mapped[Version] = relationship()
+    version: Mapped[Version | None] = relationship()
+
+
+class JobFile(Base):
+    """An output of a finished job (document.pdf, document.html, document.manifest.json, document-公开表.xlsx,
+    pages/page-001.png …), its content in blobs."""
+
+    __tablename__ = "job_files"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
 
 
 class AuditEntry(Base):
@@ -161,7 +199,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def database_url(data_dir: Path) -> str:
+def database_url(data_dir: Path, url: str | None = None) -> str:
+    """The database: `url` if given, else $BUDGET_AUTHOR_DATABASE, else the data folder's SQLite file."""
+    import os
+
+    url = url or os.environ.get(DATABASE_ENV)
+    if url:
+        return url
     return f"sqlite:///{Path(data_dir).resolve() / DATABASE_NAME}"
 
 
@@ -173,13 +217,19 @@ def migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # serve and the workers may start at once: one migrates
+            from sqlalchemy import text
+
+            connection.execute(text("SELECT pg_advisory_xact_lock(7157)"))
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
 
-def open_database(data_dir: Path) -> sessionmaker:
-    """The data folder's database, migrated to the newest schema; returns the session factory."""
-    Path(data_dir).mkdir(parents=True, exist_ok=True)
-    engine = make_engine(database_url(data_dir))
+def open_database(data_dir: Path | None, url: str | None = None) -> sessionmaker:
+    """The database (the data folder's SQLite file unless a URL is given), migrated to the newest schema; returns
+    the session factory."""
+    if data_dir is not None:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+    engine = make_engine(database_url(data_dir or Path("."), url))
     migrate(engine)
     return sessionmaker(engine, expire_on_commit=False)
