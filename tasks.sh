@@ -11,7 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 SYSTEM_PACKAGES=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
-TEST_PACKAGES=(libreoffice-calc-nogui chromium)  # chromium: tests/test_html_browser.py, tests/test_web_browser.py
+TEST_PACKAGES=(libreoffice-calc-nogui chromium postgresql redis-server)  # chromium: tests/test_html_browser.py, tests/test_web_browser.py;
+# postgresql, redis-server: the web tests on PostgreSQL and the distributed builds (tests/services.py starts them on
+# loopback ports in temporary folders, as `nobody` when run as root, and stops them)
 VENV=.venv
 
 as_root() {

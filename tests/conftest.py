@@ -106,3 +106,32 @@ def built(tmp_path_factory):
 
 def example_data(name: str) -> dict:
     return json.loads((EXAMPLES / "data" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- servers for the web and queue tests
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL on a loopback port for the session (tests/services.py); skipped where not installed."""
+    from services import Postgres, need, postgres_bin
+
+    need("PostgreSQL (Debian package postgresql)", postgres_bin() is not None)
+    server = Postgres()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_kind(request):
+    """Run a module's web tests once on SQLite (the default) and once on PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def database_factory(database_kind, request):
+    """Makes a fresh, empty database's URL of the module's kind (None: the data folder's SQLite file)."""
+    if database_kind == "sqlite":
+        return lambda: None
+    server = request.getfixturevalue("postgres")
+    return server.new_database

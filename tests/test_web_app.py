@@ -51,12 +51,17 @@ def corpus(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, database_factory):
+    """The site, on SQLite and then on PostgreSQL (BUDGET_AUTHOR_DATABASE, as the administrator would set it)."""
     folder = tmp_path_factory.mktemp("site")
-    ids = make_site(folder)
-    app = create_app(folder)
-    with TestClient(app) as server:  # runs the lifespan: migrations, the build thread
-        yield {"folder": folder, "ids": ids, "app": app, "server": server}
+    with pytest.MonkeyPatch.context() as patch:
+        url = database_factory()
+        if url:
+            patch.setenv("BUDGET_AUTHOR_DATABASE", url)
+        ids = make_site(folder)
+        app = create_app(folder)
+        with TestClient(app) as server:  # runs the lifespan: migrations, the build thread
+            yield {"folder": folder, "ids": ids, "app": app, "server": server, "database": url}
 
 
 def client_for(site, username: str | None) -> TestClient:
@@ -446,11 +451,14 @@ def make_corpus_file(site, name: str) -> Path:
 
 
 @pytest.fixture()
-def quiet_site(tmp_path):
+def quiet_site(tmp_path, database_factory, monkeypatch):
     """A second site whose app runs no build thread: the test drives the queue itself."""
+    url = database_factory()
+    if url:
+        monkeypatch.setenv("BUDGET_AUTHOR_DATABASE", url)
     ids = make_site(tmp_path)
     app = create_app(tmp_path, run_builds=False)
-    return {"folder": tmp_path, "ids": ids, "app": app}
+    return {"folder": tmp_path, "ids": ids, "app": app, "database": url}
 
 
 def test_a_failed_build_shows_its_message_and_the_page_stops_waiting(quiet_site, monkeypatch):
@@ -533,14 +541,18 @@ def test_a_job_interrupted_too_often_fails_with_a_message_instead_of_waiting_for
 # ---------------------------------------------------------------- the schema
 
 
-def test_the_migrations_make_exactly_the_models_tables(tmp_path):
+def test_the_migrations_make_exactly_the_models_tables(tmp_path, database_factory, monkeypatch):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
     from budget_author.web.db import Base, make_engine, database_url
 
+    url = database_factory()
+    if url:
+        monkeypatch.setenv("BUDGET_AUTHOR_DATABASE", url)
     open_database(tmp_path)
     engine = make_engine(database_url(tmp_path))
+    assert engine.dialect.name == ("postgresql" if url else "sqlite")
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     open_database(tmp_path)  # a second start upgrades nothing and loses nothing
