@@ -228,8 +228,13 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
               help="同时生成公开表的 Excel 工作簿（PDF 的文件名加“-公开表.xlsx”，每张公开表一个工作表）。")
 @click.option("-j", "--jobs", type=ZhIntRange(1, 64), default=None, metavar="进程数",
               help="批量生成时同时运行的进程数（默认：本机 CPU 核数）。")
+@click.option("--queue", metavar="地址", default=None,
+              help="批量生成交给各台机器上的 budget-author worker：消息队列（Redis）地址，如 redis://主机:6379/0；"
+                   "同时需要 --database。")
+@click.option("--database", metavar="地址", envvar="BUDGET_AUTHOR_DATABASE", default=None,
+              help="与 --queue 一起使用：worker 使用的数据库地址（也可以用环境变量 BUDGET_AUTHOR_DATABASE）。")
 def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool, with_xlsx: bool,
-                  jobs: int | None) -> None:
+                  jobs: int | None, queue: str | None, database: str | None) -> None:
     """检查填报表 PATH，没有错误时生成单位预算公开 PDF。
 
     先做与 check 相同的检查：有错误时列出问题，不生成 PDF。输出文件先写入临时文件再改名，
@@ -239,10 +244,14 @@ def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, wit
     PATH 是文件夹或多个文件时批量生成（财政局汇总发布）：并行生成每个单位的文件，显示进度，
     最后列出汇总表；某个单位失败不影响其他单位，有任何失败时退出码不为 0。
     """
-    if len(paths) == 1 and not paths[0].is_dir():
+    if queue and not database:
+        click.echo("错误：--queue 需要同时给出 --database（或环境变量 BUDGET_AUTHOR_DATABASE），"
+                   "即 budget-author worker 使用的数据库。", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if len(paths) == 1 and not paths[0].is_dir() and not queue:
         _build_single(paths[0], output, draft, with_html, with_xlsx)
     else:
-        _build_batch(paths, output, draft, with_html, jobs, with_xlsx)
+        _build_batch(paths, output, draft, with_html, jobs, with_xlsx, queue=queue, database=database)
 
 
 def _waiting(target: Path):
@@ -281,7 +290,8 @@ def _print_repaired(result) -> None:
 
 
 def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool,
-                 jobs: int | None, with_xlsx: bool = False) -> None:
+                 jobs: int | None, with_xlsx: bool = False, *, queue: str | None = None,
+                 database: str | None = None) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -315,8 +325,12 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
         with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
             task = progress.add_task("build", total=len(collected.workbooks))
-            outcomes = build_many(collected.workbooks, output_dir=output, draft=draft, html=with_html, xlsx=with_xlsx, jobs=jobs,
-                                  on_done=done)
+            if queue:  # the same units, outcomes and summary; built by the workers (budget_author/web/remote.py)
+                outcomes = _on_queue(collected.workbooks, queue, database, output_dir=output, draft=draft,
+                                     html=with_html, xlsx=with_xlsx, on_done=done)
+            else:
+                outcomes = build_many(collected.workbooks, output_dir=output, draft=draft, html=with_html,
+                                      xlsx=with_xlsx, jobs=jobs, on_done=done)
     except KeyboardInterrupt:  # keep the record of what was finished before the interruption
         with contextlib.suppress(OSError):
             write_summary(finished + collected.skipped, summary_folder(finished, output))
@@ -346,6 +360,26 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
         failed = failed or [None]
     if failed:
         sys.exit(max(batch_exit_code(o.status) if o else EXIT_OUTPUT for o in failed))
+
+
+def _on_queue(workbooks, queue: str, database: str, **options):
+    try:
+        from budget_author.web.remote import build_on_queue
+    except ImportError:
+        from budget_author.web.commands import MISSING
+
+        click.echo(MISSING, err=True)
+        sys.exit(EXIT_UNUSABLE)
+    try:
+        return build_on_queue(workbooks, queue=queue, database=database, **options)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the database or the queue cannot be reached
+        if type(exc).__module__.split(".")[0] not in ("sqlalchemy", "redis", "psycopg", "huey"):
+            raise
+        click.echo(f"错误：无法使用数据库或消息队列：{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                   err=True)
+        sys.exit(EXIT_UNUSABLE)
 
 
 @cli.command("watch", epilog=NO_STRICT_EXIT_CODES_HELP)
