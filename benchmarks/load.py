@@ -110,9 +110,9 @@ class Browser:
         _, _, body = self.request(path)
         return re.search(rb'name="csrf" value="([^"]+)"', body).group(1).decode()
 
-    def sign_in(self, username: str) -> None:
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
         token = self.csrf("/login")
-        form = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrf": token}).encode()
+        form = urllib.parse.urlencode({"username": username, "password": password, "csrf": token}).encode()
         status, _, _ = self.request("/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
         if status != 303:
             raise RuntimeError(f"{username} could not sign in ({status})")
