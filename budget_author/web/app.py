@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import tempfile
+import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,9 @@ class Web:
         self.sessions = open_database(Path(data_dir), database)
         self.engine = Engine(self.sessions, url=queue, data_dir=Path(data_dir), worker="serve")
         self.run_builds = run_builds
+        # Checks are CPU-bound (and hold the GIL): more at once than cores only multiplies the memory of the
+        # workbooks being read (20 at once took a server to 1 GB in the load test).
+        self.checking = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True)
@@ -353,7 +357,8 @@ class Web:
         all (a database error answers 503 and nothing was taken). Versions are keyed by the workbook's SHA-256: the
         same bytes uploaded again (a second click, a browser that sent the form twice) are the same version and
         are built once; only a version that was returned, or whose build failed, is taken again."""
-        issues, state = check_upload(received)  # before the transaction: the unit's lock is held for no check
+        with self.checking:  # before the transaction (the unit's lock is held for no check); a few at a time
+            issues, state = check_upload(received)
         with self.sessions.begin() as db:
             user = self.signed_in(request, db)
             unit = self._unit(db, user, unit_id)

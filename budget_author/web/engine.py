@@ -75,16 +75,19 @@ class Engine:
             except Exception:  # noqa: BLE001 - only the resend clock
                 log.exception("job %s: sent_at not recorded", job_id)
 
-    def pending(self) -> set[int] | None:
-        """The job ids of the messages waiting in the broker; None when it cannot be asked."""
+    def pending(self, queued: int) -> set[int] | None:
+        """The job ids of the messages waiting in the broker; None when it holds at least `queued` messages (one
+        for each queued job: nothing to list, the common case with a long queue) or cannot be asked."""
         try:
+            if self.huey.pending_count() >= queued:
+                return None
             return {int(task.args[0]) for task in self.huey.pending() if task.args}
         except Exception as exc:  # noqa: BLE001
             log.warning("the queue cannot be read (%s)", exc)
             return None
 
     def sweep(self) -> list[int]:
-        resend = jobs.sweep(self.sessions, self.pending())
+        resend = jobs.sweep(self.sessions, self.pending)
         self.send(resend)
         return resend
 
@@ -105,8 +108,9 @@ class Engine:
 
     def consumer(self, *, in_process: bool):
         """A Huey consumer with one build thread (each worker process keeps one warm render process; run more
-        worker processes for more builds at once). in_process: inside `serve`: daemon threads, and the
-        server's signal handlers are left alone."""
+        worker processes for more builds at once), on daemon threads: a worker told to stop at once (SIGTERM)
+        hands its job back and exits without waiting for the build (Ctrl-C waits for it). in_process: inside
+        `serve`: the server's signal handlers are left alone."""
         from huey.consumer import Consumer, ThreadEnvironment
 
         class DaemonThreads(ThreadEnvironment):
@@ -116,7 +120,7 @@ class Engine:
 
         class BuildConsumer(Consumer):
             def get_environment(self, worker_type):
-                return DaemonThreads() if in_process else super().get_environment(worker_type)
+                return DaemonThreads()
 
             def _set_signal_handlers(self):
                 if not in_process:

@@ -148,10 +148,11 @@ def requeue_interrupted(sessions: sessionmaker) -> int:
         return len(jobs)
 
 
-def sweep(sessions: sessionmaker, pending: set[int] | None) -> list[int]:
+def sweep(sessions: sessionmaker, pending) -> list[int]:
     """Jobs whose worker's lease ran out: queued again (or failed after MAX_ATTEMPTS takes). Queued jobs that
-    the broker does not hold (`pending`: the job ids of its messages; None when it cannot be asked) and that
-    were sent more than RESEND_AFTER seconds ago. Returns the job ids to send (again)."""
+    the broker does not hold and that were sent more than RESEND_AFTER seconds ago: `pending(queued)` gives the
+    job ids of the broker's messages (None when it cannot be asked, or when it holds at least `queued` messages
+    and so has lost none worth listing); it is asked only when such jobs exist. Returns the job ids to send."""
     now = utcnow()
     resend: list[int] = []
     with sessions.begin() as session:
@@ -174,12 +175,14 @@ def sweep(sessions: sessionmaker, pending: set[int] | None) -> list[int]:
                     sent_at=now)).rowcount:
                 log.warning("job %s: the lease of worker %s ran out; queued again", job_id, worker)
                 resend.append(job_id)
-        if pending is not None:
-            stale = now - timedelta(seconds=RESEND_AFTER)
-            lost = session.scalars(select(Job.id).where(
-                Job.state == JOB_QUEUED, (Job.sent_at < stale) | Job.sent_at.is_(None))).all()
+        stale = now - timedelta(seconds=RESEND_AFTER)
+        lost = session.scalars(select(Job.id).where(
+            Job.state == JOB_QUEUED, (Job.sent_at < stale) | Job.sent_at.is_(None))).all()
+        queued = session.scalar(select(func.count()).select_from(Job).where(Job.state == JOB_QUEUED)) or 0
+        held = pending(queued) if lost else None
+        if held is not None:
             for job_id in lost:
-                if job_id not in pending:
+                if job_id not in held:
                     log.warning("job %s: queued but not in the broker; sent again", job_id)
                     session.execute(update(Job).where(Job.id == job_id).values(sent_at=now))
                     resend.append(job_id)
