@@ -121,6 +121,7 @@ def cli() -> None:
     \b
     一般步骤：
       1. budget-author init 填报表.xlsx      生成空白填报表
+         （第二年起：budget-author init 本年.xlsx --from 上年.xlsx）
       2. 在 Excel/WPS 中填写
       3. budget-author check 填报表.xlsx     检查，列出全部问题
       4. budget-author build 填报表.xlsx     生成公开文件 PDF
