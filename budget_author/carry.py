@@ -190,8 +190,7 @@ def _label(report: Report, c: Compared) -> str:
     return "".join(part for part in (figure.group, " ", figure.subject) if part).strip()
 
 
-def _prior_rows(prior: Comparison, determined: dict[tuple[str, str], Decimal], referenced: set[tuple[str, str]],
-                layout: S.Layout) -> dict[str, Any]:
+def _prior_rows(prior: Comparison, referenced: set[tuple[str, str]], layout: S.Layout) -> dict[str, Any]:
     """The carried 上年预算 as the workbook's sheets state it: 上年数 (the default workbook) or 上年支出 and 上年其他."""
     out: dict[str, Any] = {}
     wanted = {dataset for comparison, dataset in referenced if comparison == V.PRIOR_BUDGET}
@@ -331,7 +330,7 @@ def carry_forward(parsed: ParseResult, report: Report, profile: Profile, layout:
     referenced = compared_datasets(profile)
     found = carried_prior(budget, report, referenced)
     unresolved = found.unresolved + verify_prior(found.comparison, budget, report)
-    data = _fit({**_data(budget, year), **_prior_rows(found.comparison, found.determined, referenced, layout)},
+    data = _fit({**_data(budget, year), **_prior_rows(found.comparison, referenced, layout)},
                 layout)
     result = Carried(data, profile.name, year, source_year, prior=found.comparison)
     _describe(result, budget, data, layout, referenced, unresolved)
@@ -387,6 +386,8 @@ def _describe(result: Carried, b: Budget, data: dict[str, Any], layout: S.Layout
         cleared.append("上年其他中的原因说明")
     if layout.has("overall_perf"):
         cleared.append("整体绩效目标的个数和涉及资金")
+    if data.get("unit_perf_form"):
+        cleared.append("整体绩效目标表的资金")
     if layout.has("assets"):
         cleared.append("国有资产的统计截止日期")
     if b.unit.closing_date is not None:
@@ -417,6 +418,8 @@ def _describe(result: Carried, b: Budget, data: dict[str, Any], layout: S.Layout
         missing = [row.label for row in S.PRIOR_ROWS if row.key not in (data.get("prior") or {})]
         if missing:
             review.append(f"上年数：{'、'.join(missing)} 没有可带入的数，请按上年预算填写")
+    if any(c == V.PRIOR_BUDGET for c, _ in referenced) and not prior_count:
+        review.append("上年数：上年填报表中没有可带入的上年预算数，请按上年预算填写")
     for label in dict.fromkeys(unresolved):
         review.append(f"上年数：{label} 无法从上年的数字唯一确定，请核对")
     if result.year != result.source_year + 1:

@@ -48,7 +48,7 @@ NO_STRICT_EXIT_CODES_HELP = EXIT_CODES_HELP.replace("（只有警告时也为 0�
 GROUP_EXIT_CODES_HELP = EXIT_CODES_HELP.replace("除非使用 --strict", "除非 check 使用 --strict")
 INIT_EXIT_CODES_HELP = """\b
 退出码：
-  0  已生成填报表
+  0  已生成空白填报表（--from：已由上年的填报表生成）
   1  --from 的上年填报表有错误（什么都没有写入）
   2  命令用法有误（如年度不在 2000–2100 之间）；--from 的文件无法使用、
      公开标准与 --profile 不同或格式版本过新
