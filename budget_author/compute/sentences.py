@@ -41,25 +41,13 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
         def render(template: str) -> Markup:
             return Markup(sentence(macro_source, template).render(n=n, s=own).strip())
 
-        def rendered(templates: list[str]) -> list[Markup]:
-            return _paragraphs(render, templates)
-
         anchor = section.get("anchor") or f"{part['key']}-{index}"
-        paragraphs = rendered(section.get("paragraphs", []))
-        if section.get("texts"):
-            typed = [Markup.escape(t) for t in texts.get(section["texts"]) or []]
-            paragraphs += typed or ([render(section["default"])] if section.get("default") else [])
+        paragraphs = _paragraphs(render, section.get("paragraphs", [])) + _typed(section, texts, render)
         blocks.append(NarrativeBlock(anchor, render(_title(section["title"], n)), 2, True, paragraphs))
         for sub_index, sub in enumerate(section.get("subsections", []), start=1):
-            catalogue = None
-            if sub.get("texts"):
-                typed = texts.get(sub["texts"]) or []
-                if sub.get("catalogue") and purchase_catalogue:  # the 政府购买服务目录 sheet's table
-                    catalogue = purchase_catalogue
-                paragraphs = [Markup.escape(t) for t in typed] or (
-                    [] if catalogue or not sub.get("default") else [render(sub["default"])])
-            else:
-                paragraphs = rendered(sub.get("paragraphs", []))
+            # the 政府购买服务目录 sheet's table stands in for the subsection's default sentence
+            catalogue = purchase_catalogue if sub.get("texts") and sub.get("catalogue") and purchase_catalogue else None
+            paragraphs = _paragraphs(render, sub.get("paragraphs", [])) + _typed(sub, texts, render, bool(catalogue))
             blocks.append(NarrativeBlock(f"{anchor}-{sub_index}", render(_title(sub["title"], n)), 3, bool(sub.get("toc")),
                                          paragraphs, bool(sub.get("chart")) and show_chart, catalogue=catalogue,
                                          places=(sub["key"],) if sub.get("key") else ()))
@@ -70,6 +58,17 @@ def section_blocks(profile: Profile, part: dict[str, Any], n: dict[str, Any], te
 def _title(title: str, n: dict[str, Any]) -> str:
     """A heading may name the year: {year}, {prior_year}."""
     return title.replace("{year}", str(n.get("year", ""))).replace("{prior_year}", str(n.get("prior_year", "")))
+
+
+def _typed(spec: dict[str, Any], texts: dict[str, list[str]], render: Any, has_table: bool = False) -> list[Markup]:
+    """The typed texts of the (sub)section's 文本段落 栏目 (escaped), else its default sentence (none when a
+    table stands in for it)."""
+    if not spec.get("texts"):
+        return []
+    typed = [Markup.escape(t) for t in texts.get(spec["texts"]) or []]
+    if typed or has_table or not spec.get("default"):
+        return typed
+    return [render(spec["default"])]
 
 
 def _paragraphs(render: Any, templates: list[str]) -> list[Markup]:

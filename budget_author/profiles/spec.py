@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from budget_author.compute.narrative import FigureSpec
 from budget_author.profiles import Profile, ProfileError
+from budget_author.profiles.tablespec import Format
 
 
 class _Strict(BaseModel):
@@ -44,15 +45,11 @@ class Section(_Strict):
     formats: dict[str, str] = {}  # "money" / "percent" → a name of [formats], for this section's figures
 
 
-class NumberFormatSpec(_Strict):
-    """display.NumberFormat as data."""
+class NumberFormatSpec(Format):
+    """A named display.NumberFormat of [formats]: the table language's Format (what is unset takes
+    NumberFormat's default) with its unit."""
 
     unit: Literal["万元", "元"] = "万元"
-    decimals: int = 2
-    trim: bool = False
-    zero: str = ""
-    thousands: bool = False
-    zero_base: str = ""
 
 
 class Part(_Strict):
