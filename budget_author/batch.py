@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 from budget_author.exits import (CRASHED, OK, OUTPUT_FAILED, PROBLEMS, RENDER_FAILED, SKIPPED, UNUSABLE,  # noqa: F401
                                   exit_for)
 from budget_author.fileio import TEMP_SUFFIX
-from budget_author.outputs import OutputError, Reads, check_outputs, display, plan_outputs
+from budget_author.outputs import TABLES_SUFFIX, OutputError, Reads, check_outputs, display, plan_outputs
 
 # Set to a workbook file name to make its worker die hard: lets the tests prove a crash loses nothing else.
 CRASH_HOOK = "BUDGET_AUTHOR_TEST_CRASH_ON"
@@ -81,7 +81,8 @@ def _skip_reason(path: Path) -> str | None:
 
 
 def _own_outputs(files: list[Path]) -> set[str]:
-    """Names this tool writes beside the workbooks of a folder: not inputs, and not worth listing as skipped."""
+    """Names this tool writes beside the workbooks of a folder: not inputs, and not worth listing as skipped.
+    Not the tables workbook of --xlsx: NAME.xlsx beside NAME.pdf is also how a filled workbook is named."""
     names: set[str] = set()
     for path in files:
         if path.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -90,15 +91,16 @@ def _own_outputs(files: list[Path]) -> set[str]:
 
 
 def _is_own_file(name: str, own: set[str]) -> bool:
-    """An output, an earlier summary, or a temporary or lock file of ours (`.~NAME~XXXXXXXX.tmp`, `.~NAME.lock`)."""
-    return (name in own or (name.startswith(SUMMARY_PREFIX) and name.endswith(".csv"))
+    """An output (a tables workbook NAME-公开表.xlsx too), an earlier summary, or a temporary or lock file of ours
+    (`.~NAME~XXXXXXXX.tmp`, `.~NAME.lock`)."""
+    return (name in own or name.endswith(TABLES_SUFFIX) or (name.startswith(SUMMARY_PREFIX) and name.endswith(".csv"))
             or (name.startswith(".~") and (name.endswith(TEMP_SUFFIX) or name.endswith(".lock"))))
 
 
 def collect_workbooks(paths: Iterable[Path]) -> Collected:
     """The workbooks named, or found directly in the folders named; every other file found is listed as
     skipped with its reason (lock files, hidden files, .xls, anything else). The tool's own outputs beside
-    the workbooks (NAME.pdf, .html, .manifest.json, 生成结果-….csv) are left out of both lists."""
+    the workbooks (NAME.pdf, .html, .manifest.json, NAME-公开表.xlsx, 生成结果-….csv) are left out of both lists."""
     collected = Collected()
     seen: set[str] = set()
     for path in paths:
@@ -141,14 +143,15 @@ def _output_key(path: Path) -> str:
     return unicodedata.normalize("NFC", os.path.join(folder, path.name)).casefold()
 
 
-def refuse_conflicts(workbooks: list[Path], output_dir: Path | None, html: bool) -> dict[Path, Outcome]:
+def refuse_conflicts(workbooks: list[Path], output_dir: Path | None, html: bool,
+                     xlsx: bool = False) -> dict[Path, Outcome]:
     """Units that must not be built, found before anything is built: outputs that collide, and outputs
     that are another unit's workbook (or the tool's own files)."""
     refused: dict[Path, Outcome] = {}
     by_output: dict[str, list[Path]] = {}
     reads = Reads(workbooks)
     for workbook in workbooks:
-        outputs = plan_outputs(workbook, output_for(workbook, output_dir), html=html)
+        outputs = plan_outputs(workbook, output_for(workbook, output_dir), html=html, xlsx=xlsx)
         for target in outputs.files():
             by_output.setdefault(_output_key(target), []).append(workbook)
         try:
@@ -188,7 +191,7 @@ def _on_terminate(signum, frame) -> None:  # pragma: no cover - runs in a pool w
     os._exit(0)
 
 
-def build_one(workbook: Path, output: Path, draft: bool, html: bool = False) -> Outcome:
+def build_one(workbook: Path, output: Path, draft: bool, html: bool = False, xlsx: bool = False) -> Outcome:
     """Build one unit; every failure becomes an Outcome (this runs in a worker process)."""
     global _in_task
     from budget_author.build import build_document
@@ -203,7 +206,7 @@ def build_one(workbook: Path, output: Path, draft: bool, html: bool = False) -> 
     started = time.perf_counter()
     _in_task = True
     try:
-        result = build_document(workbook, output, draft=draft, html=html)
+        result = build_document(workbook, output, draft=draft, html=html, xlsx=xlsx)
     except KeyboardInterrupt:  # told to stop (SIGTERM): the build has unwound; take nothing more from the queue
         os._exit(0)
     except coded() as exc:  # the unit's outcome, with the status exits.table() gives it; other exceptions: CRASHED
@@ -252,7 +255,8 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: bool = False, html: bool = False,
-               jobs: int | None = None, on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+               xlsx: bool = False, jobs: int | None = None,
+               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Build every workbook with `jobs` worker processes; outcomes in the order given. Units whose
     outputs collide or would overwrite another unit's workbook are refused without building."""
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -263,7 +267,7 @@ def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: 
         if on_done:
             on_done(outcome)
 
-    for outcome in refuse_conflicts(workbooks, output_dir, html).values():
+    for outcome in refuse_conflicts(workbooks, output_dir, html, xlsx).values():
         record(outcome)
     todo = [w for w in workbooks if w not in outcomes]
 
@@ -273,7 +277,7 @@ def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: 
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_up)
         try:
             futures: dict[Future, Path] = {
-                pool.submit(build_one, w, output_for(w, output_dir), draft, html): w for w in batch
+                pool.submit(build_one, w, output_for(w, output_dir), draft, html, xlsx): w for w in batch
             }
             for future in as_completed(futures):
                 workbook = futures[future]

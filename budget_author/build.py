@@ -1,6 +1,6 @@
 """build: check → compute → render → write. Refuses to render a workbook with errors.
 
-The outputs (PDF, manifest, and the HTML with html=True) are one unit: checked before the
+The outputs (PDF, manifest, the HTML with html=True and the tables workbook with xlsx=True) are one unit: checked before the
 workbook is read, written under a per-output lock to temporary files, and renamed into place
 together (budget_author.outputs). The workbook is only ever read.
 """
@@ -29,6 +29,7 @@ class BuildResult:
     check: CheckResult
     pdf: Path | None = None
     html: Path | None = None
+    xlsx: Path | None = None
     pages: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
@@ -40,9 +41,10 @@ class BuildResult:
 
 
 def build_document(workbook: Path, output: Path | None = None, *, draft: bool = False, html: bool = False,
-                   also_reads: Iterable[Path] = (), lock_timeout: float | None = None,
+                   xlsx: bool = False, also_reads: Iterable[Path] = (), lock_timeout: float | None = None,
                    on_wait: Callable[[], None] | None = None) -> BuildResult:
-    """Build the PDF (and, with html=True, a self-contained HTML beside it).
+    """Build the PDF (and, with html=True, a self-contained HTML beside it; with xlsx=True, the published
+    tables as an Excel workbook beside it, NAME.xlsx).
 
     Raises outputs.OutputError (exit 3) when an output would overwrite the workbook or anything in
     `also_reads`, is not a regular file, is locked by another build for longer than `lock_timeout`,
@@ -53,7 +55,7 @@ def build_document(workbook: Path, output: Path | None = None, *, draft: bool = 
 
     started = time.perf_counter()
     workbook = Path(workbook)
-    outputs = plan_outputs(workbook, output, html=html)
+    outputs = plan_outputs(workbook, output, html=html, xlsx=xlsx)
     check_outputs(outputs, [workbook, *also_reads])
     workbook_sha256 = _input_sha256(workbook)
     checked = check_workbook(workbook)
@@ -95,8 +97,7 @@ def _write(staging, outputs: OutputSet, report: Report, workbook: Path, workbook
     from budget_author.render.worker import default_worker
 
     previous = read_manifest(outputs.manifest)
-    files = {"pdf": outputs.pdf, **({"html": outputs.html} if outputs.html else {})}
-    if previous is not None and not matches_files(previous, files):
+    if previous is not None and not matches_files(previous, outputs.roles()):
         previous, result.repaired = None, True
     pdf_tmp = staging.temp(outputs.pdf)
     written = default_worker().render(document, pdf_tmp, title=f"{report.unit_name}{report.title}",
@@ -105,11 +106,15 @@ def _write(staging, outputs: OutputSet, report: Report, workbook: Path, workbook
     if outputs.html is not None:
         temps["html"] = staging.temp(outputs.html)
         temps["html"].write_text(web_page, encoding="utf-8")
+    if outputs.xlsx is not None:
+        from budget_author.render.xlsx import write_xlsx  # imports openpyxl: only when asked for
+
+        temps["xlsx"] = write_xlsx(report, staging.temp(outputs.xlsx))
     manifest = build_manifest(report, workbook, workbook_sha256, written.pages, temps)
     write_manifest(staging.temp(outputs.manifest), manifest)
     staging.commit()
     result.pdf, result.pages, result.warnings = outputs.pdf, written.pages, list(written.warnings)
-    result.html, result.manifest = outputs.html, outputs.manifest
+    result.html, result.xlsx, result.manifest = outputs.html, outputs.xlsx, outputs.manifest
     result.pdf_sha256 = manifest["outputs"]["pdf"]["sha256"]
     if previous is not None:
         result.changes = compare(previous["figures"], manifest["figures"])

@@ -183,7 +183,7 @@ CATALOGUE: dict[str, Entry] = {
     # ---------------------------------------------------------- outputs (exit 3): the workbook is never written
     "OUTPUT_IS_INPUT": Entry(E, "输出会覆盖输入", "输出文件 {output} 就是{kind} {source}，生成会覆盖它，已拒绝，什么都没有写入。请用 -o 另选一个文件名（如“公开文件.pdf”）；填报表本身从不修改。"),
     "OUTPUT_NOT_A_FILE": Entry(E, "输出位置不是普通文件", "输出位置 {output} 是{kind}，不是普通文件，不能用来保存生成的文件，已拒绝。请用 -o 指定一个文件名，如“公开文件/单位.pdf”。"),
-    "OUTPUT_NOT_PDF": Entry(E, "输出文件名应以 .pdf 结尾", "PDF 的保存位置 {output} 不以 .pdf 结尾。网页版（.html）和变化清单（.manifest.json）按 PDF 的文件名命名，为免互相覆盖或覆盖其他文件，请用 -o 指定以 .pdf 结尾的文件名。"),
+    "OUTPUT_NOT_PDF": Entry(E, "输出文件名应以 .pdf 结尾", "PDF 的保存位置 {output} 不以 .pdf 结尾。网页版（.html）、公开表工作簿（.xlsx）和变化清单（.manifest.json）按 PDF 的文件名命名，为免互相覆盖或覆盖其他文件，请用 -o 指定以 .pdf 结尾的文件名。"),
     "OUTPUT_BUSY": Entry(E, "另一个生成正在写入", "另一个生成正在写入 {output}，等待 {seconds} 秒后仍未结束，本次未生成。同一个文件同一时间只能由一个生成写入；请等它完成后再试，或用 -o 另选文件名。"),
     "OUTPUT_DISK_FULL": Entry(E, "磁盘已满", "文件夹 {folder} 所在的磁盘已满（或超出磁盘配额），无法写入 {output}。原有文件保持不变，临时文件已删除。请清理磁盘空间，或用 -o 保存到其他位置后重试。"),
     "OUTPUT_UNWRITABLE": Entry(E, "无法写入", "无法写入 {output}：{reason}。原有文件保持不变。请检查文件夹是否存在、是否可写，或先在 PDF 阅读器中关闭该文件后重试。"),

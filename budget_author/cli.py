@@ -269,9 +269,11 @@ def _print(issues: list[Issue], path: Path, output_format: str) -> None:
               help="一个填报表时：PDF 的保存位置（默认与填报表同名的 .pdf）；多个时：保存 PDF 的文件夹。")
 @click.option("--draft", is_flag=True, help="每页加“仅供内部审核”水印。")
 @click.option("--html", "with_html", is_flag=True, help="同时生成可在网站发布的 HTML（单个文件，样式内嵌）。")
+@click.option("--xlsx", "with_xlsx", is_flag=True,
+              help="同时生成公开表的 Excel 工作簿（PDF 的文件名加“-公开表.xlsx”，每张公开表一个工作表）。")
 @click.option("-j", "--jobs", type=ZhIntRange(1, 64), default=None, metavar="进程数",
               help="批量生成时同时运行的进程数（默认：本机 CPU 核数）。")
-def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool,
+def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool, with_xlsx: bool,
                   jobs: int | None) -> None:
     """检查填报表 PATH，没有错误时生成单位预算公开 PDF。
 
@@ -283,21 +285,21 @@ def build_command(paths: tuple[Path, ...], output: Path | None, draft: bool, wit
     最后列出汇总表；某个单位失败不影响其他单位，有任何失败时退出码不为 0。
     """
     if len(paths) == 1 and not paths[0].is_dir():
-        _build_single(paths[0], output, draft, with_html)
+        _build_single(paths[0], output, draft, with_html, with_xlsx)
     else:
-        _build_batch(paths, output, draft, with_html, jobs)
+        _build_batch(paths, output, draft, with_html, jobs, with_xlsx)
 
 
 def _waiting(target: Path):
     return lambda: click.echo(f"另一个生成正在写入 {display(target)}，等待它完成……", err=True)
 
 
-def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool) -> None:
+def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool, with_xlsx: bool = False) -> None:
     from budget_author.build import build_document, plan_outputs
     from budget_author.exits import coded
 
     try:
-        result = build_document(path, output, draft=draft, html=with_html,
+        result = build_document(path, output, draft=draft, html=with_html, xlsx=with_xlsx,
                                 on_wait=_waiting(plan_outputs(path, output).pdf))
     except coded() as exc:
         _exit_for(exc, path)
@@ -311,6 +313,8 @@ def _build_single(path: Path, output: Path | None, draft: bool, with_html: bool)
     click.echo(f"已生成：{display(result.pdf)}（{result.pages} 页，{result.seconds:.1f} 秒）")
     if result.html:
         click.echo(f"已生成：{display(result.html)}")
+    if result.xlsx:
+        click.echo(f"已生成：{display(result.xlsx)}")
     _print_repaired(result)
     _print_changes(result.changes, "与上次生成的文件相比")
 
@@ -322,7 +326,7 @@ def _print_repaired(result) -> None:
 
 
 def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with_html: bool,
-                 jobs: int | None) -> None:
+                 jobs: int | None, with_xlsx: bool = False) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
@@ -356,7 +360,7 @@ def _build_batch(paths: tuple[Path, ...], output: Path | None, draft: bool, with
         with Progress(TextColumn("生成中"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=console, transient=True) as progress:
             task = progress.add_task("build", total=len(collected.workbooks))
-            outcomes = build_many(collected.workbooks, output_dir=output, draft=draft, html=with_html, jobs=jobs,
+            outcomes = build_many(collected.workbooks, output_dir=output, draft=draft, html=with_html, xlsx=with_xlsx, jobs=jobs,
                                   on_done=done)
     except KeyboardInterrupt:  # keep the record of what was finished before the interruption
         with contextlib.suppress(OSError):

@@ -39,6 +39,14 @@ class NumberFormat:
     thousands: bool = False
     zero_base: str = ""
 
+    def rounded(self, value: Decimal) -> Decimal:
+        """The value `number(value)` writes, as a number: rounded once, a zero without its sign."""
+        shown = round_half_up(value, self.decimals)
+        return abs(shown) if shown == 0 else shown
+
+    def rounded_amount(self, yuan: Decimal) -> Decimal:
+        return self.rounded(to_wan(yuan) if self.unit == "万元" else yuan)
+
     def number(self, value: Decimal) -> str:
         shown = round_half_up(value, self.decimals)
         if shown == 0:

@@ -19,7 +19,7 @@ from budget_author import __version__
 from budget_author.compute.report import Report
 from budget_author.outputs import display, manifest_path  # noqa: F401 - manifest_path: where callers look for it
 
-MANIFEST_FORMAT = 2  # 2: "outputs" records the SHA-256 of the PDF (and HTML) the manifest belongs to
+MANIFEST_FORMAT = 2  # 2: "outputs" records the SHA-256 of the PDF (and HTML, XLSX) the manifest belongs to
 READABLE_FORMATS = (1, 2)
 
 
@@ -55,7 +55,7 @@ def figures_of(report: Report) -> dict[str, dict[str, Any]]:
 def build_manifest(report: Report, workbook: Path, workbook_sha256: str, pages: int,
                    outputs: dict[str, Path]) -> dict[str, Any]:
     """`workbook_sha256`: of the bytes that were checked. `outputs`: the files this manifest belongs to by
-    role ("pdf", "html"), already written (temporary names are fine: only their content is recorded)."""
+    role ("pdf", "html", "xlsx"), already written (temporary names are fine: only their content is recorded)."""
     return {
         "format": MANIFEST_FORMAT,
         "tool": f"budget-author {__version__}",
@@ -77,7 +77,7 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> Path:
 
 def matches_files(manifest: dict[str, Any], files: dict[str, Path]) -> bool:
     """Whether the files on disk are the ones the manifest was written with. False means a build was
-    killed between renaming the PDF (or HTML) and the manifest. A missing file, or a format-1 manifest
+    killed between renaming the PDF (or HTML, XLSX) and the manifest. A missing file, or a format-1 manifest
     that recorded none, is not a mismatch."""
     recorded = manifest.get("outputs") or {}
     for role, path in files.items():

@@ -1,19 +1,19 @@
-"""A build's outputs (PDF, HTML, manifest) as one unit: checked, locked, written, then replaced together.
+"""A build's outputs (PDF, HTML, tables workbook, manifest) as one unit: checked, locked, written, then replaced together.
 
 The promises, in order:
 - Before anything is read, every output path is checked: none may be (after
   following links, or as a hard link) the input workbook, another workbook the
   same command reads, or one of the tool's own files; none may be a directory,
-  a device or a FIFO; the PDF's name ends in .pdf (so the HTML and manifest
-  beside it get names of their own). Each refusal has its own code, exit 3.
+  a device or a FIFO; the PDF's name ends in .pdf (so the HTML, XLSX and
+  manifest beside it get names of their own). Each refusal has its own code, exit 3.
 - One build at a time per output: a lock file `.~NAME.manifest.json.lock` beside
   the PDF (removed afterwards). A second build waits for the first, then refuses with
   OUTPUT_BUSY if it waited too long.
 - Every output is written to a temporary file first. Only when all are written
-  are they renamed into place: PDF, HTML, and the manifest last. The manifest
-  records the SHA-256 of the PDF and HTML it belongs to, so a build killed
-  between two renames leaves a manifest that does not match its PDF; the next
-  build sees that, says so, and writes the three again.
+  are they renamed into place: PDF, HTML, XLSX, and the manifest last. The
+  manifest records the SHA-256 of the PDF, HTML and XLSX it belongs to, so a
+  build killed between two renames leaves a manifest that does not match its
+  files; the next build sees that, says so, and writes them all again.
 - Temporary files are removed on every failure the process lives through; the
   ones a killed process leaves are removed by the next build of the same output.
 """
@@ -54,9 +54,15 @@ class OutputSet:
     pdf: Path
     manifest: Path
     html: Path | None = None
+    xlsx: Path | None = None  # the published tables as a workbook (build --xlsx)
 
     def files(self) -> list[Path]:
-        return [p for p in (self.html, self.pdf, self.manifest) if p is not None]
+        return [p for p in (self.html, self.xlsx, self.pdf, self.manifest) if p is not None]
+
+    def roles(self) -> dict[str, Path]:
+        """The outputs the manifest records by role: pdf, and html and xlsx when written."""
+        return {"pdf": self.pdf, **({"html": self.html} if self.html else {}),
+                **({"xlsx": self.xlsx} if self.xlsx else {})}
 
 
 def manifest_path(pdf: Path) -> Path:
@@ -67,9 +73,21 @@ def default_output(workbook: Path) -> Path:
     return Path(workbook).with_suffix(".pdf")
 
 
-def plan_outputs(workbook: Path, output: Path | None = None, *, html: bool = False) -> OutputSet:
+# The tables workbook's name: the PDF's with this ending, never the PDF's name with .xlsx, which without -o
+# would be the input workbook itself (build 填报表.xlsx --xlsx → 填报表.pdf and 填报表-公开表.xlsx).
+TABLES_SUFFIX = "-公开表.xlsx"
+
+
+def tables_path(pdf: Path) -> Path:
+    return Path(pdf).with_name(Path(pdf).stem + TABLES_SUFFIX)
+
+
+def plan_outputs(workbook: Path, output: Path | None = None, *, html: bool = False, xlsx: bool = False) -> OutputSet:
+    """The PDF (default: the workbook's name with .pdf), and beside it, named after it, the manifest,
+    the HTML (html=True) and the tables workbook (xlsx=True: NAME-公开表.xlsx)."""
     pdf = Path(output) if output else default_output(workbook)
-    return OutputSet(pdf=pdf, manifest=manifest_path(pdf), html=pdf.with_suffix(".html") if html else None)
+    return OutputSet(pdf=pdf, manifest=manifest_path(pdf), html=pdf.with_suffix(".html") if html else None,
+                     xlsx=tables_path(pdf) if xlsx else None)
 
 
 def display(path: Path | str) -> str:
@@ -227,15 +245,16 @@ class Staging:
         return tmp
 
     def commit(self) -> None:
-        """Rename the PDF, then the HTML, then the manifest. The manifest names the PDF and HTML it belongs
-        to, so a kill between two renames leaves a mismatch that the next build detects; the PDF goes first
-        so that when it cannot be replaced (held open by a viewer on Windows) nothing has been. Ctrl-C and
-        SIGTERM wait until the renames are done."""
-        order = [self.outputs.pdf, *([self.outputs.html] if self.outputs.html else []), self.outputs.manifest]
+        """Rename the PDF, then the HTML and the XLSX, then the manifest. The manifest names the files it
+        belongs to, so a kill between two renames leaves a mismatch that the next build detects; the PDF goes
+        first so that when it cannot be replaced (held open by a viewer on Windows) nothing has been. Ctrl-C
+        and SIGTERM wait until the renames are done."""
+        order = [*self.outputs.roles().values(), self.outputs.manifest]
         for final in order:
             tmp = self.temps.get(final)
             if tmp is not None:
                 fileio.finish_temp(tmp)
+        _refuse_held_open(order)
         with _signals_held():
             for final in order:
                 tmp = self.temps.get(final)
@@ -248,6 +267,23 @@ class Staging:
         for tmp in self.temps.values():
             fileio.remove_quietly(tmp)
         self.temps.clear()
+
+
+def _refuse_held_open(finals: list[Path]) -> None:
+    """On Windows a file open in Excel (the XLSX) or a PDF viewer cannot be replaced: find that out before
+    the first rename, so that nothing is replaced rather than the files before it. (POSIX replaces open
+    files; there is nothing to find out.)"""
+    if os.name != "nt":
+        return
+    for final in finals:  # pragma: no cover - Windows
+        try:
+            with open(final, "r+b"):
+                pass
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            raise OutputError("OUTPUT_UNWRITABLE", output=display(final),
+                              reason="文件正在被其他程序（如 Excel、PDF 阅读器）打开") from None
 
 
 @contextlib.contextmanager

@@ -92,13 +92,13 @@ def make_workbook(tmp_path):
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """Both examples built once per test session: (normal with --html, --draft) per example."""
+    """Both examples built once per test session: (normal with --html and --xlsx, --draft) per example."""
     from budget_author.build import build_document
 
     out = {}
     for name in ("datong-2024", "fenyang-2025"):
         folder = tmp_path_factory.mktemp(name)
-        normal = build_document(EXAMPLES / f"{name}.xlsx", folder / f"{name}.pdf", html=True)
+        normal = build_document(EXAMPLES / f"{name}.xlsx", folder / f"{name}.pdf", html=True, xlsx=True)
         draft = build_document(EXAMPLES / f"{name}.xlsx", folder / f"{name}-draft.pdf", draft=True)
         out[name] = (normal, draft)
     return out

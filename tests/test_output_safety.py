@@ -1,15 +1,17 @@
-"""The output side never loses a file (issue 12, items 1–4), each on a workbook made from the template.
+"""The output side never loses a file (issue 12, items 1–4; the --xlsx tables workbook of issue 15 with the
+others), each on a workbook made from the template.
 
 1. The input is never overwritten, and outputs are regular files.
-2. A build's outputs (PDF, HTML, manifest) change together or not at all: killed builds, concurrent
+2. A build's outputs (PDF, HTML, XLSX, manifest) change together or not at all: killed builds, concurrent
    builds, a kill between two renames, temporary files on every failure path.
 3. Exit codes and messages say what happened: a full disk, memory, Ctrl-C, a killed worker, JSON.
-4. Batch builds never lose a unit: collisions, skipped files, the summary file, --html.
+4. Batch builds never lose a unit: collisions, skipped files, the summary file, --html, --xlsx.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import shutil
@@ -109,6 +111,7 @@ def _with_old_outputs(path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("case", ["-o input", "input named .pdf", "input named .html", "input named .manifest.json",
+                                  "--xlsx input named like the tables workbook", "--xlsx -o hard link to input",
                                   "-o link to input", "-o hard link to input", "-o a tool file", "watch -o input"])
 def test_an_output_that_is_the_input_is_refused(unit, case):
     folder = unit.parent
@@ -124,6 +127,12 @@ def test_an_output_that_is_the_input_is_refused(unit, case):
     elif case == "input named .manifest.json":
         unit = unit.rename(folder / "表.manifest.json")
         args = ["build", str(unit), "-o", str(folder / "表.pdf")]
+    elif case == "--xlsx input named like the tables workbook":  # -o 公开.pdf → 公开-公开表.xlsx: the input
+        unit = unit.rename(folder / "公开-公开表.xlsx")
+        args = ["build", str(unit), "-o", str(folder / "公开.pdf"), "--xlsx", "--html"]
+    elif case == "--xlsx -o hard link to input":
+        os.link(unit, folder / "公开-公开表.xlsx")
+        args = ["build", str(unit), "-o", str(folder / "公开.pdf"), "--xlsx"]
     elif case == "-o link to input":
         (folder / "link.pdf").symlink_to(unit.name)
         args = ["build", str(unit), "-o", str(folder / "link.pdf")]
@@ -200,6 +209,66 @@ def test_outputs_are_recorded_together_and_a_kill_between_renames_is_repaired(un
     assert manifest["outputs"]["html"]["sha256"] == file_sha256(first.html)
     again = CliRunner().invoke(cli, ["build", str(unit), "--html"])
     assert "[OUTPUT_REPAIRED]" not in again.output and "没有数字发生变化" in again.output
+
+
+def test_the_xlsx_is_recorded_identical_when_rebuilt_and_a_kill_before_it_is_repaired(unit, monkeypatch, make_workbook,
+                                                                                       mini):
+    target = unit.parent / "公开.pdf"
+    first = build_document(unit, target, xlsx=True)
+    assert first.xlsx == unit.parent / "公开-公开表.xlsx"
+    manifest = read_manifest(first.manifest)
+    assert set(manifest["outputs"]) == {"pdf", "xlsx"}
+    assert manifest["outputs"]["xlsx"]["sha256"] == file_sha256(first.xlsx)
+    workbook_bytes, old_xlsx = unit.read_bytes(), first.xlsx.read_bytes()
+    again = build_document(unit, target, xlsx=True)
+    assert again.xlsx.read_bytes() == old_xlsx and again.changes == []  # the same report, the same bytes
+
+    # Killed after the PDF was renamed into place, before the XLSX (and the manifest) were.
+    real_replace = os.replace
+
+    def killed_before_the_xlsx(src, dst, *args, **kwargs):
+        if Path(dst) == first.xlsx:
+            raise KeyboardInterrupt
+        return real_replace(src, dst, *args, **kwargs)
+
+    other = make_workbook(dict(mini, unit=dict(mini["unit"], name="测试市另一中心")), "unit/其他.xlsx")
+    monkeypatch.setattr(os, "replace", killed_before_the_xlsx)
+    with pytest.raises(KeyboardInterrupt):
+        build_document(other, target, xlsx=True)
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert first.xlsx.read_bytes() == old_xlsx and _temps(unit.parent) == []
+    assert file_sha256(target) != read_manifest(first.manifest)["outputs"]["pdf"]["sha256"]
+
+    result = CliRunner().invoke(cli, ["build", str(other), "-o", str(target), "--xlsx"])
+    assert result.exit_code == 0, result.output
+    assert "[OUTPUT_REPAIRED]" in result.output and f"已生成：{first.xlsx}" in result.output
+    manifest = read_manifest(first.manifest)
+    assert manifest["outputs"]["xlsx"]["sha256"] == file_sha256(first.xlsx)
+    assert first.xlsx.read_bytes() != old_xlsx and unit.read_bytes() == workbook_bytes
+
+
+def test_a_failed_xlsx_leaves_the_old_outputs_and_no_temporary_file(unit, monkeypatch):
+    target = unit.parent / "公开.pdf"
+    build_document(unit, target, xlsx=True)
+    before = _snapshot(unit.parent)
+    import budget_author.render.xlsx as writer
+
+    def half_written(report, path):
+        Path(path).write_bytes(b"PK\x03\x04 half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(writer, "write_xlsx", half_written)
+    with pytest.raises(OutputError) as info:
+        build_document(unit, target, draft=True, xlsx=True)
+    assert info.value.code == "OUTPUT_DISK_FULL"
+    assert _snapshot(unit.parent) == before and _temps(unit.parent) == []
+
+
+def test_a_render_timeout_with_xlsx_writes_no_xlsx(unit):
+    done = _cli("build", str(unit), "-o", str(unit.parent / "公开.pdf"), "--xlsx",
+                env=dict(os.environ, BUDGET_AUTHOR_RENDER_TIMEOUT="0.05"))
+    assert done.returncode == 4 and "[RENDER_TIMEOUT]" in done.stderr
+    assert sorted(p.name for p in unit.parent.iterdir()) == [unit.name]
 
 
 def test_a_second_build_of_the_same_output_waits_or_refuses(unit):
@@ -381,6 +450,27 @@ def test_batch_refuses_collisions_lists_skipped_files_writes_its_record_and_html
     assert {by_file[n]["状态"] for n in ("a/说明.txt", "a/旧表.xls", "a/~$其他.xlsx")} == {"已跳过"}
     assert "另存为 .xlsx" in by_file["a/旧表.xls"]["说明"]
     assert "锁文件" in by_file["a/~$其他.xlsx"]["说明"]
+
+
+def test_batch_writes_the_xlsx_of_each_unit_beside_the_workbooks_or_in_the_output_folder(tmp_path, make_workbook,
+                                                                                       mini):
+    make_workbook(mini, "units/单位.xlsx")
+    make_workbook(dict(mini, unit=dict(mini["unit"], name="测试市另一中心")), "units/其他.xlsx")
+    folder, out = tmp_path / "units", tmp_path / "out"
+    workbooks = {name: (folder / name).read_bytes() for name in ("单位.xlsx", "其他.xlsx")}
+    beside = _cli("build", str(folder), "--xlsx", "--jobs", "1")  # NAME-公开表.xlsx beside NAME.xlsx
+    assert beside.returncode == 0, beside.stdout + beside.stderr
+    assert {name: (folder / name).read_bytes() for name in workbooks} == workbooks
+    assert (folder / "单位-公开表.xlsx").is_file() and (folder / "其他-公开表.xlsx").is_file()
+    again = _cli("build", str(folder), "--jobs", "1")  # the tables workbooks are outputs, not units to build
+    assert again.returncode == 0 and "单位-公开表" not in again.stdout, again.stdout + again.stderr
+    done = _cli("build", str(folder), "-o", str(out), "--xlsx", "--jobs", "1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith("生成结果-")) == [
+        "其他-公开表.xlsx", "其他.manifest.json", "其他.pdf", "单位-公开表.xlsx", "单位.manifest.json", "单位.pdf"]
+    for name in ("单位", "其他"):
+        assert read_manifest(out / f"{name}.manifest.json")["outputs"]["xlsx"]["sha256"] == file_sha256(
+            out / f"{name}-公开表.xlsx")
 
 
 def test_batch_refuses_an_output_that_is_another_units_workbook(tmp_path, make_workbook, mini):

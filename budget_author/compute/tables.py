@@ -345,9 +345,11 @@ class SideEngine:
                 refs = derived[1]
                 new, old = values[refs[0]] or ZERO, values[refs[1]] or ZERO
                 text = fmt.percent(new - old, old)
+                shown = None if value is None else fmt.rounded(value)
                 unit = "%"
             else:
                 text = fmt.amount(value or ZERO)
+                shown = fmt.rounded_amount(value or ZERO)
                 unit = "元"
             key = ".".join(part for part in (row.key, leaf.key) if part)
             full_key = f"table.{self.number}.{key}"
@@ -355,7 +357,7 @@ class SideEngine:
             self.figures.add(full_key, value, text, unit, group=self.group, subject=row.subject, measure=measure,
                              shown_unit=fmt.unit if unit == "元" else "")
             self.registered.append(value)
-            cells.append(Cell(text, "num", key=full_key))
+            cells.append(Cell(text, "num", key=full_key, shown=shown, fmt=fmt))
         if row.total and self.span_totals:
             n = next((i for i, leaf in enumerate(self.leaves) if leaf.show is None), len(self.leaves))
             if n > 1:

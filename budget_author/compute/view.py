@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from budget_author.display import NumberFormat
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -49,6 +51,10 @@ class Cell:
     colspan: int = 1
     rowspan: int = 1
     key: str | None = None
+    # A figure cell: the value it shows (rounded, in the unit shown: 万元, 元 or percent points; None when
+    # the text is not a number, e.g. a percentage over a zero base) and its format (the xlsx writer's).
+    shown: Decimal | None = None
+    fmt: NumberFormat | None = None
 
 
 @dataclass
