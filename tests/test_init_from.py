@@ -219,7 +219,7 @@ def test_carried_as_they_were_and_amounts_empty(carried, name):
     for comparison in b.comparisons.values():
         assert not comparison.reasons
     # only the expected problems: this year's amounts missing, projects to confirm, dates to set
-    expected = {"PROJECT_UNCONFIRMED", "PROJ_NO_AMOUNT", "VAL_REQUIRED", "REASON_MISSING", "DUP_PROJECT_SAME"}
+    expected = {"PROJECT_UNCONFIRMED", "PROJ_NO_AMOUNT", "VAL_REQUIRED", "REASON_MISSING"}
     assert {i.code for i in new.issues} <= expected
     assert sum(i.code == "PROJECT_UNCONFIRMED" for i in new.issues) == len(source.projects)
     meta = load_workbook(path, read_only=True)["_meta"]
