@@ -137,6 +137,12 @@ CATALOGUE: dict[str, Entry] = {
     "BASIC_ECON_TOTAL": Entry(E, "基本支出经济分类合计不符", "按经济分类填列的基本支出（{source}）合计 {economic} 元，“支出”表中{source}当年基本支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对“基本支出经济分类”表中资金来源为“{source}”的行（{economic_rows}；资金来源不填即为一般公共预算）和“支出”表中资金来源为“{source}”、支出类型为“基本支出”、预算类型为“当年预算”的行（{functional_rows}）。"),
     # ---------------------------------------------------------- projects and performance
     "PROJ_TOTAL": Entry(E, "项目合计与项目支出不符", "各项目{period}{source}合计 {projects} 元，“支出”表中{source}{period}项目支出为 {functional} 元，相差 {difference} 元。两者应相等；请核对“项目”表的{column}和“支出”表中资金来源为“{source}”、支出类型为“项目支出”、预算类型为“{period}”的行（{functional_rows}）。"),
+    "PROJECT_UNCONFIRMED": Entry(E, "项目尚未确认本年是否继续", "项目“{name}”是从上年填报表带来的，“本年继续”仍为“待确认”。本年继续的请选“是”，并填写它本年的金额；不再继续的请选“否”（这个项目和它的绩效目标表、绩效指标不列入本年的公开文件）。"),
+    "PROJECT_DROPPED": Entry(W, "项目本年不再继续", "项目“{name}”的“本年继续”选了“否”，它和它的绩效目标表、绩效指标、重点项目说明都不列入本年的公开文件。确认不再需要后，请删除这一行和“绩效目标表”“绩效指标”中引用它的行（删除整行前可在“审阅”中撤销工作表保护）。"),
+    # ---- init --from (issue 15): the source workbook cannot be carried forward; nothing is written
+    "CARRY_SOURCE_ERRORS": Entry(E, "上年填报表有错误", "上年填报表有 {errors} 个错误（见上），不能据此生成下一年的填报表，什么都没有写入。请先改正这些错误（budget-author check 上年填报表），检查通过后再运行 init --from。"),
+    "CARRY_PROFILE_MISMATCH": Entry(E, "上年填报表的公开标准不同", "上年填报表按公开标准“{found}”填写，--profile 指定的是“{expected}”，什么都没有写入。下一年的填报表沿用上年的标准：请去掉 --profile（或改为 --profile {found}）；确需改用其他标准时，请用 init --profile {expected} 生成空白填报表重新填写。"),
+    "CARRY_SCHEMA_NEWER": Entry(E, "上年填报表版本过新", "上年填报表的格式版本为 {found}，本程序只支持到 {supported}，无法读出它的全部内容，什么都没有写入。请升级 budget-author 后再运行 init --from。"),
     "PROJ_NO_AMOUNT": Entry(W, "项目没有金额", "项目“{name}”没有填写任何金额。请补充金额，或删除该行。"),
     "PERF_PROJECT_UNKNOWN": Entry(E, "找不到项目", "“{ref}”在“项目”表中找不到（应为项目的序号或项目编码），引用它的有{rows}。如果删除了这个项目或改了它的序号，请改正这些行的引用，或把它们一并删除。"),
     "PERF_FORM_MISSING": Entry(E, "缺少绩效目标表", "项目“{project}”标明公开绩效目标表，但“绩效目标表”中没有它。请补充，或把“公开绩效目标表”改为“否”。"),

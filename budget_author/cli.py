@@ -48,8 +48,10 @@ NO_STRICT_EXIT_CODES_HELP = EXIT_CODES_HELP.replace("（只有警告时也为 0�
 GROUP_EXIT_CODES_HELP = EXIT_CODES_HELP.replace("除非使用 --strict", "除非 check 使用 --strict")
 INIT_EXIT_CODES_HELP = """\b
 退出码：
-  0  已生成空白填报表
-  2  命令用法有误（如年度不在 2000–2100 之间）
+  0  已生成空白填报表（--from：已由上年的填报表生成）
+  1  --from 的上年填报表有错误（什么都没有写入）
+  2  命令用法有误（如年度不在 2000–2100 之间）；--from 的文件无法使用、
+     公开标准与 --profile 不同或格式版本过新
   3  文件已存在（不会覆盖）或无法写入
   70 程序内部错误（请把提示信息发给维护人员）
   130 按 Ctrl-C 中断"""
@@ -119,6 +121,7 @@ def cli() -> None:
     \b
     一般步骤：
       1. budget-author init 填报表.xlsx      生成空白填报表
+         （第二年起：budget-author init 本年.xlsx --from 上年.xlsx）
       2. 在 Excel/WPS 中填写
       3. budget-author check 填报表.xlsx     检查，列出全部问题
       4. budget-author build 填报表.xlsx     生成公开文件 PDF
@@ -131,15 +134,25 @@ def cli() -> None:
 @click.option("--year", type=ZhIntRange(2000, 2100), metavar="年度", help="预先填入的预算年度，如 2025。")
 @click.option("--profile", type=ZhProfile(), metavar="标准",
               help=f"公开标准（决定填报表有哪些工作表和栏目）：{'、'.join(profiles.BUILT_IN)}，"
-                   f"或 {profiles.ENVIRONMENT_VARIABLE} 中的标准；默认 {profiles.DEFAULT}。")
-def init_command(path: Path, unit_name: str | None, year: int | None, profile: str | None) -> None:
-    """生成空白填报表 PATH（默认：单位预算填报表.xlsx）。
+                   f"或 {profiles.ENVIRONMENT_VARIABLE} 中的标准；默认 {profiles.DEFAULT}"
+                   "（--from 时沿用上年填报表的标准）。")
+@click.option("--from", "source", type=ZhPath(dir_okay=False, path_type=Path), metavar="上年填报表",
+              help="由上年的填报表生成本年的：带入单位信息、文字、项目（待确认）、自定义科目等，"
+                   "上年的预算数成为本年的上年数，本年的金额留空。--year 默认为上年的年度加 1。")
+def init_command(path: Path, unit_name: str | None, year: int | None, profile: str | None,
+                 source: Path | None) -> None:
+    """生成空白填报表 PATH（默认：单位预算填报表.xlsx）；--from 时由上年的填报表生成。
 
     填报表包含填表说明、下拉列表和自动合计公式。已存在的文件不会被覆盖。
     填报表记住所选的公开标准，check、build 等命令按它处理。
+    --from 上年填报表：先检查上年填报表（有错误时列出问题，什么都不写），再打印带入了什么、
+    清空了什么、需要复核或填写什么。
     """
     from budget_author.workbook.template import write_template
 
+    if source is not None:
+        _init_from(source, path, year, profile, unit_name)
+        return
     unit = {k: v for k, v in (("name", unit_name), ("year", year)) if v}
     try:
         write_template(path, {"unit": unit} if unit else None, profile=profile)
@@ -151,6 +164,38 @@ def init_command(path: Path, unit_name: str | None, year: int | None, profile: s
         sys.exit(EXIT_OUTPUT)
     click.echo(f"已生成填报表：{path}")
     click.echo(f"下一步：在 Excel/WPS 中打开它，按填表说明填写并保存，然后运行 budget-author check {_quoted(path)}")
+
+
+def _init_from(source: Path, path: Path, year: int | None, profile: str | None, unit_name: str | None) -> None:
+    """init --from: next year's workbook from last year's (budget_author/carry.py)."""
+    from budget_author.carry import CarryRefused, init_from
+    from budget_author.exits import coded
+
+    if unit_name:
+        click.echo("错误：--unit 不能与 --from 同时使用：单位名称取自上年填报表（需要改名时请在新填报表中修改）。", err=True)
+        sys.exit(2)
+    try:
+        carried = init_from(source, path, year=year, profile=profile)
+    except CarryRefused as refused:
+        _print(refused.problems[:-1], source, "text")
+        last = refused.problems[-1]
+        click.echo(f"{click.style('错误', fg='red', bold=True)} [{last.code}] {last.message}", err=True)
+        sys.exit(refused.exit_code)
+    except FileExistsError:
+        click.echo(f"文件已存在：{display(path)}。为避免覆盖已填写的内容，init 不会覆盖已有文件；请换一个文件名。", err=True)
+        sys.exit(EXIT_OUTPUT)
+    except coded() as exc:  # the source cannot be read (not an .xlsx, damaged, …), or its standard does not load
+        _exit_for(exc, source)
+    except OSError as exc:
+        click.echo(f"无法写入 {display(path)}：{exc.strerror or exc}。请检查文件夹是否存在、是否有写入权限。", err=True)
+        sys.exit(EXIT_OUTPUT)
+    click.echo(f"已生成 {carried.year} 年的填报表：{display(path)}（由 {display(source)} 带入，公开标准 {carried.profile}）")
+    for heading, lines in (("带入：", carried.carried), ("已清空，请填写本年的数：", carried.cleared),
+                           ("请复核或填写：", carried.review)):
+        click.echo(heading)
+        for number, line in enumerate(lines, start=1):
+            click.echo(f"  {number}. {line}" if heading.startswith("请") else f"  · {line}")
+    click.echo(f"下一步：在 Excel/WPS 中打开它，确认项目、填写本年的数并保存，然后运行 budget-author check {_quoted(path)}")
 
 
 def _quoted(path: Path) -> str:

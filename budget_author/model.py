@@ -121,6 +121,7 @@ class Project(_Row):
     level: str = V.LEVEL_OWN
     economic: dict[str, Money] = Field(default_factory=dict)  # 部门经济分类 class (3) or 款 (5) → 当年 amount
     function: str = ""  # the 功能科目 (项) the project's money is budgeted under, when the workbook says
+    continued: str = ""  # 本年继续: "" (a project of this year), 待确认 (carried, not yet confirmed), 是 (否: dropped in parse)
 
     @property
     def current_total(self) -> Money:

@@ -162,6 +162,7 @@ CASES = {
         _append("projects", {"seq": 3, "name": "空项目", "category": "其他运转类"}),
         [("PROJ_NO_AMOUNT", "项目", "C5")],
     ),
+    "carried project not confirmed": (_set("projects.1.continued", "待确认"), [("PROJECT_UNCONFIRMED", "项目", "P4")]),
     "form for an unknown project": (_set("perf_forms.0.project", "9"),
                                     [("PERF_FORM_MISSING", "项目", "O3"),
                                      ("PERF_PROJECT_UNKNOWN", "绩效目标表", "A2")]),

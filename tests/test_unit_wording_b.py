@@ -333,4 +333,4 @@ def test_the_blank_template_offers_each_option_as_a_dropdown(tmp_path):
     overall = {str(dv.sqref) for dv in workbook["整体绩效"].data_validations.dataValidation}
     assert "B4" in overall and workbook["整体绩效"]["A4"].value == "是否编报整体绩效目标"
     assert [c.value for c in workbook["政府购买服务目录"][1]] == ["代码", "一级目录", "二级目录", "三级目录", "四级目录"]
-    assert workbook["_meta"]["B1"].value == S.SCHEMA_VERSION == 2
+    assert workbook["_meta"]["B1"].value == S.SCHEMA_VERSION == 3  # 3: issue 15's 本年继续

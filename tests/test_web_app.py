@@ -23,14 +23,14 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed (pip install -e '.[test]')")
 
 from openpyxl import load_workbook  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from budget_author.catalogue import CATALOGUE  # noqa: E402
 from budget_author.web import accounts  # noqa: E402
 from budget_author.web.app import create_app  # noqa: E402
-from budget_author.web.db import (JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, AuditEntry, Blob, Job,  # noqa: E402
-                                  User, Version, open_database)
+from budget_author.web.db import (JOB_DONE, JOB_FAILED, JOB_QUEUED, JOB_RUNNING, PUBLISHED, RETURNED,  # noqa: E402
+                                  SUBMITTED, AuditEntry, Blob, Job, Unit, User, Version, open_database)
 from budget_author.web.jobs import INTERRUPTED_TOO_OFTEN, MAX_ATTEMPTS, STALLED, STALLED_SECONDS  # noqa: E402
 from conftest import EXAMPLES  # noqa: E402
 from corpus import make_corpus  # noqa: E402
@@ -586,3 +586,126 @@ def test_accounts_hash_passwords_with_argon2(site):
     with open_database(site["folder"])() as session:
         user = session.scalar(select(User).where(User.username == "clerk1"))
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+# ---------------------------------------------------------------- found by the review: races, sessions, limits
+
+
+def _at_once(count: int, action) -> list:
+    """`action(i)` in `count` threads released together; their results in order."""
+    import threading
+
+    barrier, results = threading.Barrier(count), [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = action(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_uploads_to_one_unit_at_the_same_time_each_get_a_version(quiet_site):
+    unit = quiet_site["ids"]["141102"]
+    clients = [client_for(quiet_site, "clerk2") for _ in range(6)]
+    tokens = [csrf_of(c.get(f"/units/{unit}").text) for c in clients]
+
+    def send(i: int) -> int:
+        return clients[i].post(f"/units/{unit}/upload", data={"csrf": tokens[i]},
+                               files={"workbook": ("a.xlsx", b"not a workbook %d" % i, XLSX)},
+                               follow_redirects=False).status_code
+
+    assert _at_once(6, send) == [303] * 6
+    with open_database(quiet_site["folder"])() as db:
+        numbers = sorted(db.scalars(select(Version.number).where(Version.unit_id == unit)))
+    assert numbers == [1, 2, 3, 4, 5, 6]
+
+
+def test_approve_and_return_of_one_version_at_once_only_the_first_takes_effect(quiet_site):
+    unit = quiet_site["ids"]["141101"]
+    sessions = open_database(quiet_site["folder"])
+    reviewer, admin = client_for(quiet_site, "reviewer"), client_for(quiet_site, "admin")
+    outcomes = []
+    for round_ in range(4):
+        with sessions.begin() as db:
+            clerk = db.scalar(select(User).where(User.username == "clerk1"))
+            number = (db.scalar(select(func.max(Version.number)).where(Version.unit_id == unit)) or 0) + 1
+            db.add(Version(unit_id=unit, number=number, sha256=f"{round_:064x}", size=1, original_name="x.xlsx",
+                           uploaded_by=clerk.id, state=SUBMITTED))
+        url = f"/units/{unit}/versions/{number}"
+        tokens = [csrf_of(c.get(url).text) for c in (reviewer, admin)]
+        codes = _at_once(2, lambda i: (reviewer, admin)[i].post(
+            url + ("/approve", "/return")[i], data={"csrf": tokens[i], "comment": "请补充"},
+            follow_redirects=False).status_code)
+        assert sorted(codes) == [303, 409], codes
+        with sessions() as db:
+            version = db.scalar(select(Version).where(Version.unit_id == unit, Version.number == number))
+            published = db.get(Unit, unit).published_version_id
+            decisions = db.scalars(select(AuditEntry.action).where(AuditEntry.unit_id == unit,
+                                                                   AuditEntry.version_number == number)).all()
+        assert (version.state == PUBLISHED) == (published == version.id) == (codes[0] == 303)
+        assert len([d for d in decisions if d in ("approve", "return")]) == 1
+        outcomes.append(version.state)
+    assert set(outcomes) <= {PUBLISHED, RETURNED}
+
+
+def test_signing_out_ends_a_copied_cookie_too(site):
+    clerk = client_for(site, "clerk2")
+    copied = TestClient(site["app"], cookies=dict(clerk.cookies))
+    unit = f"/units/{site['ids']['141102']}"
+    assert copied.get(unit).status_code == 200
+    clerk.post("/logout", data={"csrf": csrf_of(clerk.get("/").text)})
+    assert copied.get(unit, follow_redirects=False).headers["location"] == "/login"
+
+
+def test_simultaneous_wrong_passwords_are_counted_before_they_are_checked(quiet_site):
+    client = TestClient(quiet_site["app"], client=("10.1.2.3", 50000))
+    token = csrf_of(client.get("/login").text)
+    codes = _at_once(12, lambda i: client.post("/login", data={"username": "clerk2", "password": "wrong",
+                                                               "csrf": token}).status_code)
+    assert codes.count(400) <= 6 and codes.count(429) >= 6, codes  # FAILURE_LIMIT 5: not 12 passwords checked
+
+
+def test_one_password_tried_on_many_accounts_from_one_address_is_stopped(quiet_site):
+    client = TestClient(quiet_site["app"], client=("10.1.2.4", 50000))
+    codes = [sign_in(client, f"user{i}", "guess").status_code for i in range(35)]
+    assert codes[:30] == [400] * 30 and set(codes[30:]) == {429}
+    assert sign_in(TestClient(quiet_site["app"], client=("10.1.2.5", 50000)), "clerk2").status_code == 303
+
+
+def test_an_id_no_row_can_have_is_not_found(site):
+    clerk = client_for(site, "clerk1")
+    for url in ("/units/99999999999999999999999", "/units/9223372036854775808/template.xlsx",
+                f"/units/{site['ids']['141101']}/versions/99999999999999999999999"):
+        response = clerk.get(url)
+        assert response.status_code == 404 and "找不到这个页面" in response.text, url
+
+
+def test_a_server_error_page_has_the_security_headers(quiet_site, monkeypatch):
+    web = quiet_site["app"].state.web
+    clerk = client_for(quiet_site, "clerk1")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(web, "_unit_page", broken)
+    response = TestClient(quiet_site["app"], raise_server_exceptions=False,
+                          cookies=dict(clerk.cookies)).get(f"/units/{quiet_site['ids']['141101']}")
+    assert response.status_code == 500 and "boom" not in response.text
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_names_starting_like_a_formula_stay_text_in_the_status_tables(quiet_site):
+    with open_database(quiet_site["folder"]).begin() as db:
+        accounts.add_unit(db, "141199", '=HYPERLINK("http://evil.example/","点击")', "汾阳市", "shanxi", 2025)
+    reviewer = client_for(quiet_site, "reviewer")
+    rows = list(csv.reader(io.StringIO(reviewer.get("/review/status.csv").content.decode("utf-8-sig"))))
+    assert ["'=HYPERLINK(\"http://evil.example/\",\"点击\")"] == [r[1] for r in rows if r[0] == "141199"]
+    sheet = load_workbook(io.BytesIO(reviewer.get("/review/status.xlsx").content)).active
+    cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "141199")
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")

@@ -69,12 +69,14 @@ def test_the_new_profiles_differ_where_their_documents_do():
     assert xj.lists["数据集"] == ("上年预算",) and nx.lists["数据集"] == ("上年预算", "上年执行数")
     assert not nx.sheet("perf_forms").column("overview").required and sx.sheet("perf_forms").column("overview").required
     assert [r.key for r in nx.sheet("unit").fixed_rows][-2:] == ["code", "short_name"]
-    # a base column has the same letter in every profile's workbook
-    for layout in (xj, nx):
+    # a base column has the same letter in every profile's workbook; the 项目 sheet's 本年继续 (version 3)
+    # is the last column of every layout instead
+    for layout in (sx, xj, nx):
+        assert layout.sheet("projects").columns[-1].key == "continued"
         for spec in layout.sheets:
             if S.SHEETS_BY_KEY.get(spec.key):
-                base = S.SHEETS_BY_KEY[spec.key]
-                assert [c.key for c in spec.columns[:len(base.columns)]] == [c.key for c in base.columns]
+                base = [c.key for c in S.SHEETS_BY_KEY[spec.key].columns if c.key != "continued"]
+                assert [c.key for c in spec.columns[:len(base)]] == base
 
 
 def test_unknown_init_profile_is_a_usage_error_naming_the_known_ones(tmp_path):

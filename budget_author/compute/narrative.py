@@ -141,6 +141,25 @@ Operand = Union[str, FigureSpec]
 
 
 # ---------------------------------------------------------------- evaluation
+@dataclass(frozen=True)
+class Compared:
+    """One comparison with last year that a `change` figure made: its prior operand (a sum over a comparison
+    dataset with its filter and the loop restrictions on that dataset, or a value path) and the exact current
+    value it was compared with. `init --from` carries these current values as next year's prior figures, so
+    that a carried figure is by construction what this document compared (budget_author/carry.py)."""
+
+    key: str  # the change figure's key (narrative.七.abroad.change)
+    dataset: str  # the prior's dataset ("上年预算.totals"), or "" when the prior is a value path
+    filter: dict[str, Any] | None
+    restrict: tuple[Callable[[Fact], bool], ...]  # the enclosing loops' predicates on that dataset
+    path: str  # the prior's value path ("staffing.active_prior"), or ""
+    current: Decimal
+
+    def selects(self, fact: Fact) -> bool:
+        """Whether the prior operand sums `fact` (a fact of self.dataset)."""
+        return bool(select([fact], self.filter)) and all(predicate(fact) for predicate in self.restrict)
+
+
 @dataclass
 class _Scope:
     """Where names resolve: a loop item's figures, then its section's, then earlier sections'."""
@@ -183,6 +202,7 @@ class NarrativeEngine:
         self.labels: dict[str, str] = {}  # figure key → the label its declaration gives
         self.sections: dict[str, _Scope] = {}
         self.root = _Scope("")
+        self.compared: list[Compared] | None = None  # when a list: every comparison with last year is noted
 
     # ------------------------------------------------------------ formatting and registering
     def style(self, scope: _Scope, kind: str, name: str | None) -> NumberFormat:
@@ -326,6 +346,7 @@ class NarrativeEngine:
         prior = self.operand(spec.prior, scope)
         c = compare(current, prior)
         scope.values[name] = c
+        self._note_comparison(spec, scope, key, c)
         self._label(spec, scope, key)
         self._label(spec, scope, f"{key}_percent")
         money = self.style(scope, "money", spec.style)
@@ -356,6 +377,20 @@ class NarrativeEngine:
             if ratio is not None else "",
             "reason": reason,
         }
+
+    def _note_comparison(self, spec: FigureSpec, scope: _Scope, key: str, c: Comparison) -> None:
+        prior = spec.prior
+        if self.compared is None or not isinstance(prior, FigureSpec) or (prior.sum is None and prior.value is None):
+            return
+        restrict: list[Callable[[Fact], bool]] = []
+        s: _Scope | None = scope
+        while s is not None:
+            if prior.sum is not None and s.restrict and prior.sum in s.restrict[0]:
+                restrict.append(s.restrict[1])
+            s = s.parent
+        self.compared.append(Compared(f"{scope.prefix}.{scope.section}.{key}", prior.sum or "",
+                                      self._filled(prior.filter, scope), tuple(restrict), prior.value or "",
+                                      c.current))
 
     def texts(self, ref: TextRef, scope: _Scope, clean: bool = False) -> list[str]:
         section = ref.section
@@ -494,10 +529,13 @@ def globals_of(budget: Budget) -> dict[str, Any]:
 
 
 def part_figures(budget: Budget, data: dict[str, list[Fact]], figures: Figures, names: Names,
-                 part: dict[str, Any], formats: dict[str, NumberFormat] | None = None) -> dict[str, Any]:
+                 part: dict[str, Any], formats: dict[str, NumberFormat] | None = None,
+                 compared: list[Compared] | None = None) -> dict[str, Any]:
     """`n` for one part's sentence templates: the globals, and each section's figures under its key.
-    Figure keys are <part key>.<section key>.<figure key> (narrative.三.basic.share)."""
+    Figure keys are <part key>.<section key>.<figure key> (narrative.三.basic.share). `compared`, when a
+    list, receives every comparison with last year the part makes."""
     engine = NarrativeEngine(budget, data, figures, names, formats)
+    engine.compared = compared
     prefix = part["key"]
     n = globals_of(budget)
     sections = part.get("sections", [])

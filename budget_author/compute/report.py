@@ -8,7 +8,7 @@ from typing import Any
 from budget_author.compute.facts import datasets_of
 from budget_author.compute.forms import FormView, form_views
 from budget_author.compute.names import Names
-from budget_author.compute.narrative import part_figures
+from budget_author.compute.narrative import Compared, part_figures
 from budget_author.compute.sentences import NarrativeBlock, section_blocks
 from budget_author.compute.tables import build_table
 from budget_author.compute.view import Figures, TableView
@@ -56,6 +56,7 @@ class Report:
     purchase_catalogue: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
     closing: tuple[str, str] | None = None  # (signer, date) of the 落款
+    compared: list[Compared] = field(default_factory=list)  # every comparison with last year, as made
 
     @property
     def part_titles(self) -> dict[str, str]:
@@ -95,12 +96,13 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
     formats = {name: NumberFormat(**spec) for name, spec in profile.get("formats", {}).items()}
     parts: list[PartView] = []
     narrative_n: dict[str, Any] = {}
+    compared: list[Compared] = []
     for part in profile["parts"]:
         kind = part.get("kind", "sections")
         view = PartView(part["key"], kind, f"part-{part['key']}", fmt(part["title"]),
                         title_page=part.get("title_page", False))
         if kind == "sections":
-            n = part_figures(budget, data, figures, names, part, formats)
+            n = part_figures(budget, data, figures, names, part, formats, compared)
             view.blocks = section_blocks(profile, part, n, texts, catalogue, show["chart"])
             if part["key"] == "narrative":
                 narrative_n = n
@@ -136,6 +138,7 @@ def compute_report(budget: Budget, profile: Profile | None = None) -> Report:
         show=show,
         purchase_catalogue=catalogue,
         closing=closing,
+        compared=compared,
     )
 
 

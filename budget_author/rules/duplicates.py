@@ -62,7 +62,10 @@ def check_duplicate_projects(ctx: Context) -> Iterator[Issue]:
     for row, first in _duplicates(numbered, lambda p: p.seq):
         yield issue("DUP_PROJECT_SEQ", ctx.at("projects", "seq", row.row), seq=row.seq, other=first.row)
     same = lambda p: (p.name, tuple(sorted(p.current.items())), tuple(sorted(p.carryover.items())))  # noqa: E731
-    for row, first in _duplicates(projects, same):
+    # Same name and same amounts; two rows without any amount yet (carried by init --from, still to be filled)
+    # are not "the same amounts": PROJ_NO_AMOUNT already asks for them.
+    with_amounts = [p for p in projects if any(p.current.values()) or any(p.carryover.values())]
+    for row, first in _duplicates(with_amounts, same):
         yield issue("DUP_PROJECT_SAME", ctx.at("projects", "name", row.row), name=row.name, other=first.row)
 
 

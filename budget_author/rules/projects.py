@@ -96,4 +96,13 @@ def _unknown_references(ctx: Context) -> Iterator[Issue]:
         yield issue("PERF_PROJECT_UNKNOWN", cells[0], related=cells[1:], ref=ref, rows=listed)
 
 
-RULES = (check_project_totals, check_project_amounts, check_performance_forms)
+@rule(codes=("PROJECT_UNCONFIRMED",), needs=("projects",))
+def check_projects_confirmed(ctx: Context) -> Iterator[Issue]:
+    """A project carried from last year's workbook (init --from) whose 本年继续 is still 待确认."""
+    spec = ctx.parsed.layout.sheet("projects")  # 本年继续 is the last column of each profile's layout
+    for project in ctx.budget.projects:
+        if project.continued == S.CONTINUE_PENDING:
+            yield issue("PROJECT_UNCONFIRMED", (spec.title, spec.cell("continued", project.row)), name=project.name)
+
+
+RULES = (check_project_totals, check_project_amounts, check_performance_forms, check_projects_confirmed)

@@ -157,6 +157,8 @@ class Web:
 
     def _unit(self, db: Session, user: User, unit_id: int) -> Unit:
         """The unit, if this account may see it; otherwise 404 (the same answer as for a unit that does not exist)."""
+        if not 0 < unit_id < 2 ** 63:  # no row has such an id; the database could not even compare it
+            raise HTTPException(404)
         unit = db.get(Unit, unit_id)
         if unit is None or not self.can_see(user, unit):
             raise HTTPException(404)
@@ -164,6 +166,8 @@ class Web:
 
     def _version(self, db: Session, user: User, unit_id: int, number: int) -> tuple[Unit, Version]:
         unit = self._unit(db, user, unit_id)
+        if not 0 < number < 2 ** 63:
+            raise HTTPException(404)
         version = db.scalar(select(Version).where(Version.unit_id == unit.id, Version.number == number))
         if version is None:
             raise HTTPException(404)
@@ -236,6 +240,8 @@ class Web:
         return await run_in_threadpool(self._login, request, username, password, ip)
 
     def _login(self, request: Request, username: str, password: str, ip: str) -> Response:
+        with self.sessions.begin() as db:  # counted (and committed) before anything is checked
+            attempt = security.count_attempt(db, username, ip)
         with self.sessions.begin() as db:
             if security.locked_out(db, username, ip):
                 minutes = int(security.FAILURE_WINDOW.total_seconds() // 60)
@@ -245,10 +251,10 @@ class Web:
             user = db.scalar(select(User).where(User.username == username))
             ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
             ok = ok and user is not None and user.active
-            security.record_attempt(db, username, ip, ok)
             if not ok:
                 return self.page(request, "login.html", 400, username=username,
                                  error="用户名或密码不正确（或账号已停用）。请重新输入。")
+            security.succeeded(db, attempt, username, ip)
             request.session.clear()
             request.session.update(uid=user.id, sv=user.session_version)
             security.csrf_token(request.session)
@@ -257,8 +263,15 @@ class Web:
 
     async def logout(self, request: Request) -> Response:
         await self.posted(request)
+        uid = request.session.get("uid")
         request.session.clear()
+        if uid is not None:  # the cookie is signed, not stored: a copy of it must stop working too
+            await run_in_threadpool(self._end_sessions, uid)
         return RedirectResponse("/login", 303)
+
+    def _end_sessions(self, uid: int) -> None:
+        with self.sessions.begin() as db:
+            db.execute(update(User).where(User.id == uid).values(session_version=User.session_version + 1))
 
     # ------------------------------------------------------------ a unit and its versions
 
@@ -491,6 +504,15 @@ class Web:
         comment = str(form.get("comment", "")).strip()
         return await run_in_threadpool(self._decide, request, "return", comment)
 
+    @staticmethod
+    def _move(db: Session, version: Version, expected: str, **values: object) -> bool:
+        """Change a version's state only if it is still `expected`; False if another request changed it first."""
+        moved = db.execute(update(Version).where(Version.id == version.id, Version.state == expected)
+                           .values(**values)).rowcount == 1
+        if moved:
+            db.refresh(version)
+        return moved
+
     def _decide(self, request: Request, action: str, comment: str | None) -> Response:
         unit_id, number = request.path_params["unit_id"], request.path_params["number"]
         target = f"/units/{unit_id}/versions/{number}"
@@ -500,30 +522,32 @@ class Web:
             if action == "submit":
                 if user.role != CLERK:
                     raise HTTPException(403)
-                if version.state != BUILT:
+                # one version under review at a time: the newer submission replaces it
+                db.execute(update(Version).where(Version.unit_id == unit.id, Version.state == SUBMITTED,
+                                                 Version.id != version.id).values(state=BUILT))
+                if not self._move(db, version, BUILT, state=SUBMITTED, submitted_at=utcnow()):
                     raise HTTPException(409)
-                for other in db.scalars(select(Version).where(Version.unit_id == unit.id,
-                                                              Version.state == SUBMITTED)):
-                    other.state = BUILT  # one version under review at a time: the newer submission replaces it
-                version.state, version.submitted_at = SUBMITTED, utcnow()
                 self.audit(db, user, "submit", unit, version)
             else:
                 if user.role not in (REVIEWER, ADMIN):
                     raise HTTPException(403)
                 if version.state != SUBMITTED:
                     raise HTTPException(409)
+                if action == "return" and not comment:
+                    return self._version_page(request, db, user, unit, version, 400,
+                                              "退回时请写明退回的原因，填报人员会看到这段说明。")
+                # A conditional update: of two decisions on one version at once, only the first takes effect.
+                reviewed = {"reviewed_by": user.id, "reviewed_at": utcnow()}
                 if action == "return":
-                    if not comment:
-                        return self._version_page(request, db, user, unit, version, 400,
-                                                  "退回时请写明退回的原因，填报人员会看到这段说明。")
                     comment = comment[:MAX_COMMENT]
-                    version.state, version.review_comment = RETURNED, comment
+                    if not self._move(db, version, SUBMITTED, state=RETURNED, review_comment=comment, **reviewed):
+                        raise HTTPException(409)
                     self.audit(db, user, "return", unit, version, comment)
                 else:
-                    version.state = PUBLISHED
+                    if not self._move(db, version, SUBMITTED, state=PUBLISHED, **reviewed):
+                        raise HTTPException(409)
                     unit.published_version_id = version.id
                     self.audit(db, user, "approve", unit, version, f"PDF 的 SHA-256 {version.pdf_sha256}")
-                version.reviewed_by, version.reviewed_at = user.id, utcnow()
         return RedirectResponse(target, 303)
 
     # ------------------------------------------------------------ reviewers
@@ -606,7 +630,7 @@ class Web:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(self.STATUS_COLUMNS)
-        writer.writerows(table)
+        writer.writerows([[_text_cell(cell) for cell in row] for row in table])
         name = f"{safe_name(region or '全部地区')}-各单位状态.csv"
         return Response(buffer.getvalue().encode("utf-8-sig"), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": _attachment(name, "status.csv")})
@@ -623,7 +647,10 @@ class Web:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in table:
-            sheet.append([_text_cell(value) for value in row])
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text as typed, never a formula (a name may start with "=")
         for column, width in zip("ABCDEFGHIJKLMNO", (12, 30, 12, 24, 8, 10, 10, 20, 12, 8, 8, 8, 10, 20, 66)):
             sheet.column_dimensions[column].width = width
         sheet.freeze_panes = "A2"
@@ -675,7 +702,7 @@ def _unreachable(exc: DBAPIError) -> bool:
 
 
 def _text_cell(value: Any) -> Any:
-    """A value for the status workbook: text that Excel would take for a formula is kept as text."""
+    """A value for the status CSV: text that Excel would take for a formula is kept as text."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
@@ -758,8 +785,12 @@ def create_app(data_dir: Path, *, run_builds: bool = True, database: str | None 
         return await server_error(request, exc)
 
     async def server_error(request: Request, exc: Exception) -> Response:
+        # Starlette answers a 500 from outside the middleware stack: the security headers are added here.
         log.exception("error on %s", request.url.path, exc_info=exc)
-        return await run_in_threadpool(web.error_page, request, 500)
+        response = await run_in_threadpool(web.error_page, request, 500)
+        for name, value in security.HEADERS:
+            response.headers.setdefault(name.decode("latin-1"), value.decode("latin-1"))
+        return response
 
     version = "/units/{unit_id:int}/versions/{number:int}"
     routes = [

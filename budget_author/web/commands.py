@@ -62,10 +62,14 @@ queue_option = click.option(
 @click.option("--host", default="127.0.0.1", metavar="地址",
               help="监听的地址（默认 127.0.0.1：只有本机能访问）；让各单位的电脑访问时用 0.0.0.0 或本机的内网地址。")
 @click.option("--port", default=8000, type=ZhIntRange(1, 65535), metavar="端口", help="监听的端口（默认 8000）。")
+@click.option("--trusted-proxy", default=None, metavar="地址",
+              help="前面的反向代理（如 nginx）的地址，如 127.0.0.1。只有来自它的请求才采信 X-Forwarded-For 中的"
+                   "浏览器地址（登录次数限制按地址计）；不用代理时不要设置。")
 @data_option
 @database_option
 @queue_option
-def serve_command(host: str, port: int, data_dir: Path, database: str | None, queue: str | None) -> None:
+def serve_command(host: str, port: int, trusted_proxy: str | None, data_dir: Path, database: str | None,
+                  queue: str | None) -> None:
     """启动网页版：各单位的财务人员用浏览器登录、上传填报表、查看问题和生成的文件、提交审核；
     财政局审核人员查看本地区各单位的状态、审核发布。
 
@@ -96,7 +100,11 @@ def serve_command(host: str, port: int, data_dir: Path, database: str | None, qu
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     builds = f"生成：消息队列 {_safe_url(queue)}" if queue else "生成：本服务器的后台线程"
     click.echo(f"网页版：http://{shown}:{port}/  数据文件夹：{data_dir.resolve()}  {builds}  按 Ctrl-C 停止。")
-    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
+    # X-Forwarded-For is believed only from the proxy the administrator names: otherwise any client on this
+    # machine (or behind a proxy that passes the header through) could choose its own address for the
+    # sign-in limit.
+    uvicorn.run(app, host=host, port=port, log_level="info", server_header=False,
+                proxy_headers=trusted_proxy is not None, forwarded_allow_ips=trusted_proxy or "")
     lock.close()
 
 

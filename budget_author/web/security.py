@@ -5,9 +5,12 @@
   session out) and the CSRF token.
 - CSRF: a random token per session, in a hidden field of every form; a POST without the session's token
   is refused (403) before anything is done.
-- Sign-in: after FAILURE_LIMIT failed attempts for one account from one address within FAILURE_WINDOW,
-  further attempts are refused without checking the password until the window has passed. The attempts
-  are rows in the database (they survive a restart).
+- Sign-in: after FAILURE_LIMIT failed attempts for one account from one address within FAILURE_WINDOW
+  (ACCOUNT_LIMIT for one account from all addresses, ADDRESS_LIMIT from one address for all accounts),
+  further attempts are refused without checking the password until the window has passed. An attempt is
+  counted before its password is checked, so that simultaneous attempts cannot slip past the count. The
+  attempts are rows in the database (they survive a restart). The address is the connection's: `serve`
+  believes X-Forwarded-For only from a proxy named with --trusted-proxy.
 - Every response carries a Content-Security-Policy (scripts and styles only from this server, no inline
   script, no framing), X-Content-Type-Options: nosniff, Referrer-Policy and X-Frame-Options.
 - Request bodies are counted while they arrive: past the limit the upload stops being read (413).
@@ -19,13 +22,15 @@ import datetime as dt
 import hmac
 import secrets
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from budget_author.web.db import LoginAttempt, utcnow
 
 SESSION_SECONDS = 8 * 3600
-FAILURE_LIMIT = 5
+FAILURE_LIMIT = 5  # one account from one address
+ACCOUNT_LIMIT = 20  # one account from every address (someone guessing from many machines)
+ADDRESS_LIMIT = 30  # one address for every account (one password tried on many accounts)
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 FORM_OVERHEAD = 256 * 1024  # multipart boundaries and the small fields beside the file
 
@@ -51,20 +56,34 @@ def csrf_ok(session: dict, submitted: object) -> bool:
     return bool(expected) and isinstance(submitted, str) and hmac.compare_digest(expected, submitted)
 
 
-def locked_out(db: Session, username: str, ip: str) -> bool:
+def _failures(db: Session, *where) -> int:
     since = utcnow() - FAILURE_WINDOW
-    failures = db.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username[:64], LoginAttempt.ip == ip[:64], LoginAttempt.ok.is_(False),
-        LoginAttempt.at >= since))
-    return (failures or 0) >= FAILURE_LIMIT
+    return db.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.ok.is_(False), LoginAttempt.at >= since, *where)) or 0
 
 
-def record_attempt(db: Session, username: str, ip: str, ok: bool) -> None:
-    db.add(LoginAttempt(username=username[:64], ip=ip[:64], ok=ok))
-    if ok:  # a success clears this account's failures from this address
-        db.execute(delete(LoginAttempt).where(LoginAttempt.username == username[:64], LoginAttempt.ip == ip[:64],
-                                              LoginAttempt.ok.is_(False)))
+def count_attempt(db: Session, username: str, ip: str) -> int:
+    """Record an attempt as failed before its password is checked (a success removes it); returns its id."""
+    attempt = LoginAttempt(username=username[:64], ip=ip[:64], ok=False)
+    db.add(attempt)
     db.execute(delete(LoginAttempt).where(LoginAttempt.at < utcnow() - 4 * FAILURE_WINDOW))
+    db.flush()
+    return attempt.id
+
+
+def locked_out(db: Session, username: str, ip: str) -> bool:
+    """Too many failures (this attempt, already counted, included) for the account from this address, for the
+    account from anywhere, or from this address for any account."""
+    user, address = LoginAttempt.username == username[:64], LoginAttempt.ip == ip[:64]
+    return (_failures(db, user, address) > FAILURE_LIMIT or _failures(db, user) > ACCOUNT_LIMIT
+            or _failures(db, address) > ADDRESS_LIMIT)
+
+
+def succeeded(db: Session, attempt_id: int, username: str, ip: str) -> None:
+    """A success: the attempt is marked so, and this account's failures from this address are forgotten."""
+    db.execute(delete(LoginAttempt).where(LoginAttempt.username == username[:64], LoginAttempt.ip == ip[:64],
+                                          LoginAttempt.ok.is_(False), LoginAttempt.id != attempt_id))
+    db.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(ok=True))
 
 
 class SecurityHeaders:

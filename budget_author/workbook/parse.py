@@ -685,6 +685,7 @@ class _Parser:
         b["key_projects"] = tuple(
             M.KeyProject(row=n, project=_code(r["project"]), heading=r.get("heading") or "", text=r["text"])
             for n, r in self.read_table("key_projects"))
+        self.drop_discontinued(b)
         self.check_references(b["projects"], b["key_projects"])
         self.check_layout()
         try:
@@ -778,6 +779,28 @@ class _Parser:
             code = _code(r["code"])
             codes[code] = codes.get(code, Decimal(0)) + r["amount"]
         return tuple(p.model_copy(update={"economic": split[id(p)]}) if id(p) in split else p for p in projects)
+
+    def drop_discontinued(self, b: dict[str, Any]) -> None:
+        """Projects whose 本年继续 is 否 (carried from last year, not continued) are left out of this year's
+        budget, with the 绩效目标表, 绩效指标 and 重点项目 rows that name them; PROJECT_DROPPED reminds the
+        clerk to delete the rows."""
+        dropped = [p for p in b["projects"] if p.continued == S.CONTINUE_CHOICES[2]]
+        if not dropped:
+            return
+        index = M.ProjectIndex(b["projects"], ())
+        gone = {id(p) for p in dropped}
+
+        def kept(ref: str) -> bool:
+            project = index.find(ref)
+            return project is None or id(project) not in gone
+
+        b["projects"] = tuple(p for p in b["projects"] if id(p) not in gone)
+        for key in ("perf_forms", "indicators", "key_projects"):
+            b[key] = tuple(item for item in b[key] if kept(item.project))
+        spec = self.spec("projects")
+        for project in dropped:
+            self.issues.append(issue("PROJECT_DROPPED", (spec.title, spec.cell("continued", project.row)),
+                                     name=project.name))
 
     def unknown_reference(self, key: str, number: int, ref: Any) -> None:
         spec = self.spec(key)
@@ -873,7 +896,7 @@ class _Parser:
         return M.Project(
             row=number, seq=r.get("seq", ""), code=_code(r.get("code")), name=r["name"],
             category=r["category"], current=current, carryover=carry, published=r.get("published") == "是",
-            level=r.get("level") or V.LEVEL_OWN, function=_code(r.get("function")),
+            level=r.get("level") or V.LEVEL_OWN, function=_code(r.get("function")), continued=r.get("continued") or "",
         )
 
     @staticmethod

@@ -33,7 +33,11 @@ from budget_author.vocabulary import (  # noqa: F401
 # a version-1 workbook lacks them and still reads (they read as blank: today's output).
 # Version 3 (issue 14) adds sheets, columns and rows that a profile's workbook.toml selects (`extra`);
 # the default profile's workbook selects none, so its layout is version 2's and the number stays.
-SCHEMA_VERSION = 2
+# 3 (issue 15): the 项目 sheet's last column 本年继续 (a project carried by `init --from` asks to be
+# confirmed or dropped). A version-1 or -2 workbook has no such column and reads it as blank (a project
+# of this year); an older program reading a version-3 workbook says WB_SCHEMA_NEWER instead of printing
+# a project the clerk dropped.
+SCHEMA_VERSION = 3
 PROFILE = DEFAULT  # the default profile's name, as _meta records it (the registry's)
 
 Kind = Literal["text", "code", "money", "int", "number", "choice", "date", "formula", "seq"]
@@ -44,6 +48,10 @@ GROUP_OTHER = "上年与其他"
 
 # ---------------------------------------------------------------- enumerations
 YES_NO = ("是", "否")
+# 本年继续 of a project carried from last year's workbook (init --from): it starts at 待确认; the clerk
+# chooses 是 (kept, this year's amounts typed) or 否 (left out of this year's document). Blank: a new project.
+CONTINUE_PENDING = "待确认"
+CONTINUE_CHOICES = (CONTINUE_PENDING, "是", "否")
 # Earlier names (schema version 1) and common spellings, read as the type they mean.
 CHOICE_ALIASES: dict[str, dict[str, str]] = {
     "单位类型": {
@@ -114,6 +122,7 @@ LISTS: dict[str, tuple[str, ...]] = {
     "显示与否": SHOW_HIDE,
     "项目说法": PROJECT_WORDINGS,
     "列举顺序": LIST_ORDERS,
+    "本年继续": CONTINUE_CHOICES,
 }
 # Lists only a profile's extra columns use (written to a workbook only when one of its columns is).
 EXTRA_LISTS: dict[str, tuple[str, ...]] = {
@@ -463,6 +472,10 @@ ALL_SHEETS: tuple[Sheet, ...] = (
             _money("co_unit", "结转-单位资金（元）", extra=True),
             Column("function", "功能科目编码（可不填）", "code", code_scheme="功能分类", width=14, extra=True,
                    help="项目支出所在的功能科目（项级，7位）；按科目列出项目的表用它"),
+            # Version 3: the last column of the 项目 sheet in every profile's workbook (after the extras).
+            Column("continued", "本年继续", "choice", choices="本年继续", width=10, optional=True,
+                   help="从上年填报表带来的项目为“待确认”：本年继续的选“是”并填写本年金额，不再继续的选“否”"
+                        "（不列入本年的公开文件）。本年新增的项目不填"),
         ),
         max_rows=300, total_row=True, prefill_seq=100,
     ),
@@ -732,7 +745,8 @@ class Layout:
     profile's workbook.toml adds extras, omits base sheets it does not use, changes which columns
     are required and offers subsets of the lists (budget_author/workbook/layout.py builds it).
     Extra columns and rows come after the base ones, so a base column has the same letter in
-    every profile's workbook.
+    every profile's workbook — except the 项目 sheet's 本年继续 (version 3), which is the last column
+    of every layout (ask the layout for its letter).
     """
 
     profile: str
