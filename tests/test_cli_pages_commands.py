@@ -76,7 +76,7 @@ def test_init_help_has_no_strict(runner):
     (["check", "--format", "xml", "a.xlsx"], "错误：--format 的值无效：“xml”不是可选的值，应为 text、json 之一。"),
     (["init", "--year", "1900", "a.xlsx"], "错误：--year 的值无效：“1900”应为 2000 到 2100 之间的整数。"),
     (["init", "--year"], "错误：选项 --year 后面需要一个值。"),
-    (["chek"], "错误：没有命令“chek”。您是不是想用 check？可用的命令：build、check、diff、init、serve、units、users、watch。"),
+    (["chek"], "错误：没有命令“chek”。您是不是想用 check？可用的命令：build、check、diff、init、serve、units、users、watch、worker。"),
     (["check", "a.xlsx", "b.xlsx"], "错误：多余的参数：b.xlsx。"),
 ])
 def test_usage_errors_are_chinese(runner, args, message):
