@@ -162,6 +162,10 @@ def test_a_worker_killed_mid_build_the_job_is_built_by_another_and_its_outputs_a
     assert version.pages == manifest["pages"] == version.previews
     assert names == {jobs.PDF, jobs.HTML, jobs.MANIFEST, jobs.TABLES} | {jobs.page_name(p)
                                                                          for p in range(1, version.pages + 1)}
+    import tempfile
+
+    left = Path(tempfile.gettempdir()).glob(f"{jobs.JOB_FOLDER}{first.pid}-*")
+    assert list(left) == []  # the killed worker's build folder, removed by the next worker to start
 
 
 def test_a_job_that_kills_every_worker_is_tried_a_bounded_number_of_times_then_failed(cluster, workers):

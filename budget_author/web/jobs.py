@@ -215,6 +215,7 @@ class Builder:
         self.sessions = sessions
         self.worker = worker or worker_name()
         self.claims: dict[int, str] = {}
+        remove_orphan_folders()
 
     def claim(self, job_id: int | None = None) -> int | None:
         """Take job `job_id` (or the oldest queued one) if it is still queued; None when another worker has it."""
@@ -263,7 +264,7 @@ class Builder:
         heartbeat = threading.Thread(target=self._heartbeat, args=(job_id, token, stop), daemon=True,
                                      name=f"heartbeat-{job_id}")
         heartbeat.start()
-        folder = Path(tempfile.mkdtemp(prefix="budget-author-job-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"{JOB_FOLDER}{os.getpid()}-"))
         try:
             try:
                 outcome = self._build_batch(job_id, folder) if batch else self._build_version(job_id, folder)
@@ -402,6 +403,24 @@ class Builder:
         except Exception:  # noqa: BLE001 - the figures' redline stands on its own; the log has the reason
             log.exception("cell diff against the previous version failed")
             return []
+
+
+JOB_FOLDER = "budget-author-job-"  # + the builder's pid: a folder whose process is gone was left by a kill
+
+
+def remove_orphan_folders() -> None:
+    """The private build folders of workers that were killed (SIGKILL leaves no chance to remove them)."""
+    root = Path(tempfile.gettempdir())
+    for folder in root.glob(f"{JOB_FOLDER}*-*"):
+        try:
+            pid = int(folder.name[len(JOB_FOLDER):].split("-", 1)[0])
+            os.kill(pid, 0)
+        except ValueError:
+            continue
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:  # another user's live process
+            continue
 
 
 def _original_name(job: Job) -> str:
