@@ -254,12 +254,10 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             child.kill()
 
 
-def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: bool = False, html: bool = False,
-               xlsx: bool = False, jobs: int | None = None,
-               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Build every workbook with `jobs` worker processes; outcomes in the order given. Units whose
-    outputs collide or would overwrite another unit's workbook are refused without building."""
-    jobs = max(1, jobs or os.cpu_count() or 1)
+def start_outcomes(workbooks: list[Path], output_dir: Path | None, html: bool, xlsx: bool,
+                   on_done: Callable[[Outcome], None] | None) -> tuple[dict[Path, Outcome], Callable[[Outcome], None]]:
+    """The outcomes of a batch so far (the units refused for colliding outputs already in) and the function that
+    records one more, telling `on_done`: shared by the local batch and `build --queue`."""
     outcomes: dict[Path, Outcome] = {}
 
     def record(outcome: Outcome) -> None:
@@ -269,6 +267,16 @@ def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: 
 
     for outcome in refuse_conflicts(workbooks, output_dir, html, xlsx).values():
         record(outcome)
+    return outcomes, record
+
+
+def build_many(workbooks: list[Path], *, output_dir: Path | None = None, draft: bool = False, html: bool = False,
+               xlsx: bool = False, jobs: int | None = None,
+               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Build every workbook with `jobs` worker processes; outcomes in the order given. Units whose
+    outputs collide or would overwrite another unit's workbook are refused without building."""
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    outcomes, record = start_outcomes(workbooks, output_dir, html, xlsx, on_done)
     todo = [w for w in workbooks if w not in outcomes]
 
     def run(batch: list[Path], workers: int) -> list[Path]:

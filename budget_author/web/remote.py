@@ -21,7 +21,7 @@ from typing import Callable
 
 from sqlalchemy import select, update
 
-from budget_author.batch import CRASHED, OUTPUT_FAILED, Outcome, _name, build_one, output_for, refuse_conflicts
+from budget_author.batch import CRASHED, OUTPUT_FAILED, Outcome, _name, build_one, output_for, start_outcomes
 from budget_author.web import jobs
 from budget_author.web.db import JOB_DONE, JOB_FAILED, JOB_QUEUED, Job, open_database, utcnow
 from budget_author.web.engine import Engine
@@ -36,15 +36,7 @@ def build_on_queue(workbooks: list[Path], *, queue: str, database: str, output_d
     """Outcomes in the order given, as build_many's."""
     from budget_author.workbook.read import MAX_FILE_BYTES
 
-    outcomes: dict[Path, Outcome] = {}
-
-    def record(outcome: Outcome) -> None:
-        outcomes[outcome.workbook] = outcome
-        if on_done:
-            on_done(outcome)
-
-    for outcome in refuse_conflicts(workbooks, output_dir, html, xlsx).values():
-        record(outcome)
+    outcomes, record = start_outcomes(workbooks, output_dir, html, xlsx, on_done)
     sessions = open_database(None, database)
     engine = Engine(sessions, url=queue, worker=f"build {jobs.worker_name()}")
     batch = uuid.uuid4().hex
